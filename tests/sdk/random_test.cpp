@@ -145,9 +145,10 @@ TEST(Rng, EqualityFollowsState) {
   EXPECT_TRUE(a != b);
   b.next();
   EXPECT_TRUE(a == b);
-  a.normal(); // leaves a cached normal in a only...
+  a.normal(); // a now holds a cached normal, b does not: they differ
+  EXPECT_TRUE(a != b);
   nas::Rng c = b;
-  c.normal();
+  c.normal(); // the same draws from the same state: equal again, cache included
   EXPECT_TRUE(a == c);
   b.load(a.save());
   EXPECT_TRUE(a == b);
@@ -252,7 +253,7 @@ TEST(Rng, NormalHasMeanZeroAndUnitVariance) {
     beyond_two += std::fabs(x) > 2.0;
   }
   const double mean = sum / n;
-  EXPECT_NEAR(mean, 0.0, 0.01);               // standard error 0.0022
+  EXPECT_NEAR(mean, 0.0, 0.01);                     // standard error 0.0022
   EXPECT_NEAR(sum_sq / n - mean * mean, 1.0, 0.02); // standard error 0.0032
   EXPECT_NEAR(static_cast<double>(beyond_two) / n, 0.0455, 0.003);
 }
@@ -376,13 +377,13 @@ TEST(RngSnapshot, LoadRejectsMalformedTextAndLeavesStateUnchanged) {
       "",
       "garbage",
       "nas-rng/2 " + good_words + " -",
-      "nas-rng/1 " + good_words,                          // missing spare
-      "nas-rng/1 " + good_words + " - extra",             // too many fields
-      "nas-rng/1 " + good_words + "  -",                  // double space
+      "nas-rng/1 " + good_words,              // missing spare
+      "nas-rng/1 " + good_words + " - extra", // too many fields
+      "nas-rng/1 " + good_words + "  -",      // double space
       "nas-rng/1 000000000000001 0000000000000002 0000000000000003 0000000000000004 -",
       "nas-rng/1 000000000000000g 0000000000000002 0000000000000003 0000000000000004 -",
       "nas-rng/1 0000000000000000 0000000000000000 0000000000000000 0000000000000000 -",
-      "nas-rng/1 " + good_words + " 7ff0000000000000",    // infinite cached normal
+      "nas-rng/1 " + good_words + " 7ff0000000000000", // infinite cached normal
       "nas-rng/1 " + good_words + " xyz",
   };
   for (const auto &text : bad) {

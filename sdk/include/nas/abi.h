@@ -225,6 +225,9 @@ typedef struct nas_host {
 #define NAS_FLAG_USES_LIBTORCH ((uint64_t)1 << 0)
 #define NAS_FLAG_USES_CUDA ((uint64_t)1 << 1)
 #define NAS_FLAG_NOT_THREAD_SAFE ((uint64_t)1 << 2) /* read calls are not [thread-safe] */
+/* Evaluators that answer from a table: they read neither trial->ir_json nor
+ * trial->artifact_dir, so the host renders no IR and makes no folder for them. */
+#define NAS_FLAG_TABULAR ((uint64_t)1 << 3)
 
 /* What a plugin offers, readable without creating an instance. All strings are static,
  * UTF-8, NUL-terminated and owned by the plugin for the life of the process. */

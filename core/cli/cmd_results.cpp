@@ -1,0 +1,103 @@
+#include "commands.hpp"
+#include "options.hpp"
+#include "report.hpp"
+
+#include "../errors.hpp"
+#include "../results_writer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+
+namespace nas::cli {
+
+namespace {
+
+// The objective's metric name, from summary.json when the run wrote one.
+std::string objective_metric(const std::string &run_dir) {
+  std::ifstream in(run_dir + "/summary.json");
+  if (!in)
+    return "";
+  try {
+    return core::Json::parse(in).at("objective").at("metric").get<std::string>();
+  } catch (const std::exception &) {
+    return "";
+  }
+}
+
+} // namespace
+
+int cmd_results(const Args &args) {
+  po::options_description options("Options");
+  options.add_options()("run_dir", po::value<std::string>(), "the run folder")(
+      "format,f", po::value<std::string>()->default_value("table"), "table, csv, json or jsonl")(
+      "top,k", po::value<long>(),
+      "only the K best trials, best first (table default: 10; 0 = all)")(
+      "stage", po::value<std::string>(), "only this stage's trials");
+  options.add(common_options());
+  po::positional_options_description positional;
+  positional.add("run_dir", 1);
+  po::variables_map vm = parse(args, options, positional);
+  if (vm.count("help")) {
+    print_help("results RUN_DIR [--format table|csv|json|jsonl] [--top K] [--stage NAME]",
+               "Shows a run's trials. The table lists the best first; csv, json and jsonl list\n"
+               "every trial in id order unless --top is given. json is one object\n"
+               "{\"trials\": [{\"id\", \"stage\", \"choices\", \"canonical\", \"fidelity\",\n"
+               "\"status\", \"metrics\", \"objective\", ...}]} (objective: maximized; null when\n"
+               "the trial has none).",
+               options);
+    return 0;
+  }
+  if (!vm.count("run_dir"))
+    throw core::UsageError("which run? usage: nas results RUN_DIR");
+  std::string format = vm["format"].as<std::string>();
+  if (format != "table" && format != "csv" && format != "json" && format != "jsonl")
+    throw core::UsageError("--format must be table, csv, json or jsonl, not '" + format + "'");
+  std::string run_dir = vm["run_dir"].as<std::string>();
+  std::vector<core::TrialRecord> trials = core::read_trials(run_dir);
+
+  std::vector<const core::TrialRecord *> shown;
+  for (const auto &t : trials)
+    if (!vm.count("stage") || t.stage == vm["stage"].as<std::string>())
+      shown.push_back(&t);
+  long top = vm.count("top") ? vm["top"].as<long>() : (format == "table" ? 10 : 0);
+  bool best_first = format == "table" || vm.count("top");
+  if (best_first) {
+    // Best first; cached repeats of the same trial are left out of the ranking.
+    shown.erase(std::remove_if(shown.begin(), shown.end(),
+                               [](const auto *t) { return t->status == NAS_TRIAL_CACHED; }),
+                shown.end());
+    std::stable_sort(shown.begin(), shown.end(), [](const auto *a, const auto *b) {
+      if (std::isnan(a->objective) != std::isnan(b->objective))
+        return std::isnan(b->objective);
+      return a->objective > b->objective;
+    });
+  } else {
+    std::stable_sort(shown.begin(), shown.end(),
+                     [](const auto *a, const auto *b) { return a->id < b->id; });
+  }
+  size_t total = shown.size();
+  if (top > 0 && shown.size() > static_cast<size_t>(top))
+    shown.resize(static_cast<size_t>(top));
+
+  if (format == "table") {
+    print_trial_table(std::cout, shown, objective_metric(run_dir));
+    if (shown.size() < total)
+      std::cout << "(" << shown.size() << " best of " << total
+                << " evaluated trials; --top 0 for all)\n";
+  } else if (format == "csv") {
+    print_trial_csv(std::cout, shown);
+  } else if (format == "json") {
+    core::Json out = {{"trials", core::Json::array()}};
+    for (const auto *t : shown)
+      out["trials"].push_back(core::to_json(*t));
+    std::cout << out.dump(2) << "\n";
+  } else {
+    for (const auto *t : shown)
+      std::cout << core::to_json(*t).dump() << "\n";
+  }
+  return 0;
+}
+
+} // namespace nas::cli

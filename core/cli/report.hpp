@@ -1,0 +1,25 @@
+// Human-readable output of runs and trials: the end-of-run report and `nas results`.
+#pragma once
+
+#include "../pipeline.hpp"
+#include "../run.hpp"
+#include "../trial.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace nas::cli {
+
+void print_run_report(std::ostream &out, const core::Pipeline &pipeline,
+                      const core::RunResult &result);
+
+// Trials as an aligned table: id, stage, status, objective, the metrics, canonical string.
+void print_trial_table(std::ostream &out, const std::vector<const core::TrialRecord *> &trials,
+                       const std::string &objective_metric);
+void print_trial_csv(std::ostream &out, const std::vector<const core::TrialRecord *> &trials);
+
+// Formats a number compactly (up to 6 significant digits), "-" for NaN.
+std::string format_number(double v);
+
+} // namespace nas::cli

@@ -1,0 +1,26 @@
+// Runs the evaluator in the host process, one trial at a time: no process cost, for
+// tabular benchmarks and tests.
+#pragma once
+
+#include "executor.hpp"
+#include "instance.hpp"
+
+#include <deque>
+
+namespace nas::core {
+
+class InlineExecutor : public Executor {
+public:
+  InlineExecutor(const Instance &evaluator, RunContext &run) : evaluator_(evaluator), run_(run) {}
+  size_t capacity() const override { return 1; }
+  size_t in_flight() const override { return queue_.size(); }
+  void submit(TrialJob job) override { queue_.push_back(std::move(job)); }
+  TrialOutcome wait_one() override;
+
+private:
+  const Instance &evaluator_;
+  RunContext &run_;
+  std::deque<TrialJob> queue_;
+};
+
+} // namespace nas::core
