@@ -272,7 +272,8 @@ typedef struct nas_instance {
   /* Frees the instance. [main-thread] */
   void (*destroy)(struct nas_instance *self);
   /* The vtable for `id` (NAS_*_V1), or NULL. The pointer stays valid for the life of the
-   * instance. [thread-safe] */
+   * instance. An answer may depend on bound collaborators (a distance offers features once
+   * its space is bound), so ask after binding. [thread-safe] */
   const void *(*get_interface)(const struct nas_instance *self, const char *id);
   /* Binds a collaborator under one of the roles the descriptor declares. The host owns
    * `other` and keeps it alive at least as long as `self`. Called after create and before
@@ -292,12 +293,14 @@ typedef struct nas_space_v1 {
    * "tags" and "active_if" are optional. */
   nas_status_t (*describe)(const nas_instance_t *self, nas_sink_t *out, nas_error_t *error);
   uint32_t (*num_decisions)(const nas_instance_t *self);
+  /* The option count of `decision`; 0 when decision >= num_decisions(). */
   uint32_t (*num_options)(const nas_instance_t *self, uint32_t decision);
   /* Rewrites `choices` (n values) in place into canonical form: inactive decisions become
    * 0. NAS_ERR_INVALID_ARCH when a value is out of range or the architecture is invalid. */
   nas_status_t (*canonicalize)(const nas_instance_t *self, int32_t *choices, uint32_t n,
                                nas_error_t *error);
-  /* The exact canonical string; the key of tabular benchmarks. */
+  /* The exact canonical string; the key of tabular benchmarks. This and the other calls
+   * taking an arch return NAS_ERR_INVALID_ARCH when a choice is out of range. */
   nas_status_t (*to_string)(const nas_instance_t *self, const nas_arch_t *arch, nas_sink_t *out,
                             nas_error_t *error);
   /* Parses a canonical string into `choices` (room for n). NAS_ERR_INVALID_ARCH with the

@@ -4,7 +4,7 @@
 // nas::Distance or nas::Predictor, with a constructor `T(const nas::Config&, const
 // nas::Host&)` and a `static nas::Info info()`. Then, in exactly one source file:
 //
-//   NAS_PLUGIN_LIBRARY(MySpace, MyStrategy)
+//   NAS_PLUGIN_LIBRARY(MySpace, MyStrategy);
 //
 // Every exception thrown by a plugin is caught at the boundary and becomes a status, a
 // message and (for nas::ConfigError) the config key at fault.
@@ -422,7 +422,9 @@ public:
   virtual uint32_t num_decisions() const = 0;
   virtual uint32_t num_options(uint32_t decision) const = 0;
   // Default: checks lengths and ranges. Spaces with inactive decisions zero them here.
-  virtual void canonicalize(Choices &choices) const {
+  virtual void canonicalize(Choices &choices) const { check_ranges(choices); }
+  // Throws InvalidArch unless there is one valid option index per decision.
+  void check_ranges(const Choices &choices) const {
     if (choices.size() != num_decisions())
       throw InvalidArch("expected " + std::to_string(num_decisions()) + " decisions, got " +
                         std::to_string(choices.size()));
@@ -551,14 +553,36 @@ inline Trial to_trial(const nas_trial_t *t) {
   return out;
 }
 
+// The choices of `a`, checked against the space so no space reads out of range.
+inline Choices checked(const nas_instance_t *self, const nas_arch_t *a) {
+  if (!a || (a->n > 0 && !a->choices))
+    throw Error(NAS_ERR_INVALID_ARGUMENT, "null architecture");
+  Choices c = to_choices(*a);
+  as<Space>(self)->check_ranges(c);
+  return c;
+}
+
 inline const nas_space_v1_t *space_vtable() {
   static const nas_space_v1_t vt = {
       sizeof(nas_space_v1_t),
       [](const nas_instance_t *self, nas_sink_t *out, nas_error_t *e) {
         return guard(e, [&] { write_all(out, as<Space>(self)->describe()); return NAS_OK; });
       },
-      [](const nas_instance_t *self) { return as<Space>(self)->num_decisions(); },
-      [](const nas_instance_t *self, uint32_t d) { return as<Space>(self)->num_options(d); },
+      [](const nas_instance_t *self) -> uint32_t {
+        try {
+          return as<Space>(self)->num_decisions();
+        } catch (...) {
+          return 0;
+        }
+      },
+      [](const nas_instance_t *self, uint32_t d) -> uint32_t {
+        try {
+          const Space *space = as<Space>(self);
+          return d < space->num_decisions() ? space->num_options(d) : 0;
+        } catch (...) {
+          return 0;
+        }
+      },
       [](const nas_instance_t *self, int32_t *choices, uint32_t n, nas_error_t *e) {
         return guard(e, [&] {
           Choices c(choices, choices + n);
@@ -569,13 +593,15 @@ inline const nas_space_v1_t *space_vtable() {
       },
       [](const nas_instance_t *self, const nas_arch_t *a, nas_sink_t *out, nas_error_t *e) {
         return guard(e, [&] {
-          write_all(out, as<Space>(self)->to_string(to_choices(*a)));
+          write_all(out, as<Space>(self)->to_string(checked(self, a)));
           return NAS_OK;
         });
       },
       [](const nas_instance_t *self, const char *text, int32_t *choices, uint32_t n,
          nas_error_t *e) {
         return guard(e, [&] {
+          if (!text || !choices)
+            throw Error(NAS_ERR_INVALID_ARGUMENT, "from_string: null text or choices");
           Choices c = as<Space>(self)->from_string(text);
           if (c.size() != n)
             throw Error(NAS_ERR_INVALID_ARGUMENT, "from_string: room for " +
@@ -587,13 +613,13 @@ inline const nas_space_v1_t *space_vtable() {
       },
       [](const nas_instance_t *self, const nas_arch_t *a, nas_sink_t *out, nas_error_t *e) {
         return guard(e, [&] {
-          write_all(out, as<Space>(self)->equivalence_key(to_choices(*a)));
+          write_all(out, as<Space>(self)->equivalence_key(checked(self, a)));
           return NAS_OK;
         });
       },
       [](const nas_instance_t *self, const nas_arch_t *a, nas_sink_t *out, nas_error_t *e) {
         return guard(e, [&] {
-          write_all(out, as<Space>(self)->to_ir(to_choices(*a)));
+          write_all(out, as<Space>(self)->to_ir(checked(self, a)));
           return NAS_OK;
         });
       },

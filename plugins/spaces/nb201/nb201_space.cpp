@@ -1,0 +1,83 @@
+// nas.space.nb201: the NAS-Bench-201 cell space as a plugin. The space logic lives in
+// nb201_cell.cpp and nb201_network.cpp; this file only adapts it to nas::Space.
+#include "nb201_cell.hpp"
+#include "nb201_network.hpp"
+
+#include <nas/ir.hpp>
+#include <nas/plugin.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <climits>
+
+namespace nas::nb201 {
+namespace {
+
+// A positive int config value, or the default when absent.
+int positive_int(const Config &config, const char *key, int fallback) {
+  int64_t value = config.get_int(key, fallback);
+  if (value < 1 || value > INT_MAX / 4) // 4C channels must still fit an int
+    throw ConfigError(key, std::string("'") + key + "' must be a positive integer, got " +
+                               std::to_string(value));
+  return static_cast<int>(value);
+}
+
+NetworkShape shape_from(const Config &config) {
+  NetworkShape defaults, shape;
+  shape.channels = positive_int(config, "channels", defaults.channels);
+  shape.cells_per_stage = positive_int(config, "cells_per_stage", defaults.cells_per_stage);
+  shape.input_channels = positive_int(config, "input_channels", defaults.input_channels);
+  shape.input_size = positive_int(config, "input_size", defaults.input_size);
+  shape.num_classes = positive_int(config, "num_classes", defaults.num_classes);
+  return shape;
+}
+
+class Nb201Space final : public Space {
+public:
+  Nb201Space(const Config &config, const Host &host) : Space(host), shape_(shape_from(config)) {}
+
+  static Info info() {
+    Info i;
+    i.name = "nas.space.nb201";
+    i.version = "1.0.0";
+    i.description = "NAS-Bench-201 cell: 6 edges, 5 ops each (15,625 cells)";
+    i.config = R"json({
+  "channels": {"type": "int", "default": 16, "help": "channels C of the first stage (then 2C, 4C)"},
+  "cells_per_stage": {"type": "int", "default": 5, "help": "cells N in each of the 3 stages"},
+  "input_channels": {"type": "int", "default": 3, "help": "channels of the input images"},
+  "input_size": {"type": "int", "default": 32, "help": "height and width of the input images"},
+  "num_classes": {"type": "int", "default": 10, "help": "classes of the classifier"}
+})json";
+    return i;
+  }
+
+  std::string describe() const override {
+    nlohmann::json decisions = nlohmann::json::array();
+    for (int i = 0; i < kNumEdges; ++i)
+      decisions.push_back({{"name", edge_names()[i]}, {"options", op_names()}});
+    return nlohmann::json{{"decisions", decisions}}.dump();
+  }
+  uint32_t num_decisions() const override { return kNumEdges; }
+  uint32_t num_options(uint32_t decision) const override {
+    return decision < kNumEdges ? kNumOps : 0;
+  }
+  // Every cell is its own canonical form (the benchmark keys all 15,625): check only.
+  void canonicalize(Choices &choices) const override { check(choices); }
+  std::string to_string(const Choices &choices) const override { return format(choices); }
+  Choices from_string(const std::string &text) const override { return parse(text); }
+  std::string equivalence_key(const Choices &choices) const override {
+    return nb201::equivalence_key(choices);
+  }
+  std::string to_ir(const Choices &choices) const override {
+    return ir::write(network(choices, shape_));
+  }
+  std::string supernet_ir() const override { return ir::write(supernet(shape_)); }
+
+private:
+  NetworkShape shape_;
+};
+
+} // namespace
+} // namespace nas::nb201
+
+NAS_PLUGIN_LIBRARY(nas::nb201::Nb201Space);
