@@ -50,8 +50,8 @@ public:
         add(spec.where(key), "'" + key + "' is a role of " + spec.name +
                                  ": give it a table with a plugin, e.g. { plugin = \"...\" }");
       } else if (!k) {
-        add(spec.where(key), "unknown key '" + key + "' for " + spec.name +
-                                 "; expected one of: " + join(known));
+        add(spec.where(key),
+            "unknown key '" + key + "' for " + spec.name + "; expected one of: " + join(known));
       } else if (!has_type(value, k->type)) {
         add(spec.where(key), "'" + key + "' of " + spec.name + " must be of type " + k->type +
                                  (k->help.empty() ? "" : " (" + k->help + ")"));
@@ -69,16 +69,16 @@ public:
         std::vector<std::string> roles;
         for (const auto &x : schema.roles)
           roles.push_back(x.name);
-        add(child.pos, "unknown role '" + role + "' for " + spec.name +
-                           "; its roles are: " + join(roles));
+        add(child.pos,
+            "unknown role '" + role + "' for " + spec.name + "; its roles are: " + join(roles));
         continue;
       }
       plugin(child, r->kind);
     }
     for (const auto &r : schema.roles)
       if (r.required && !given.count(r.name) && r.kind != NAS_KIND_SPACE)
-        add(spec.pos, spec.name + " needs its role '" + r.name + "' (a " + r.kind +
-                          "): add " + r.name + " = { plugin = \"...\" }");
+        add(spec.pos, spec.name + " needs its role '" + r.name + "' (a " + r.kind + "): add " +
+                          r.name + " = { plugin = \"...\" }");
     return d;
   }
 
@@ -90,8 +90,8 @@ public:
       return;
     auto check = [&](const std::string &metric, const SourcePos &pos, const std::string &what) {
       if (std::find(produced.begin(), produced.end(), metric) == produced.end())
-        add(pos, what + " '" + metric + "' is not produced by " + evaluator.name +
-                     " in stage '" + stage.name + "'; it produces: " + join(produced));
+        add(pos, what + " '" + metric + "' is not produced by " + evaluator.name + " in stage '" +
+                     stage.name + "'; it produces: " + join(produced));
     };
     check(p.objective.metric, p.objective.metric_pos, "the objective metric");
     for (const auto &c : p.objective.constraints)

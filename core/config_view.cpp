@@ -6,7 +6,9 @@ namespace nas::core {
 
 namespace {
 
-const ConfigView &self_of(const nas_config_t *c) { return *static_cast<const ConfigView *>(c->ctx); }
+const ConfigView &self_of(const nas_config_t *c) {
+  return *static_cast<const ConfigView *>(c->ctx);
+}
 
 nas_status_t copy_text(const std::string &text, char *buf, size_t cap, size_t *len) {
   if (len)
@@ -52,8 +54,8 @@ ConfigView::ConfigView(Json config) : json_(std::move(config)), text_(json_.dump
     const Json *v = self_of(c).find(path);
     return v && (v->is_array() || v->is_object()) ? static_cast<uint32_t>(v->size()) : 0;
   };
-  view_.key_at = [](const nas_config_t *c, const char *path, uint32_t index, char *buf,
-                    size_t cap, size_t *len) -> nas_status_t {
+  view_.key_at = [](const nas_config_t *c, const char *path, uint32_t index, char *buf, size_t cap,
+                    size_t *len) -> nas_status_t {
     const Json *v = self_of(c).find(path);
     if (!v || !v->is_object() || index >= v->size())
       return NAS_ERR_NOT_FOUND;

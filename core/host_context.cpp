@@ -8,7 +8,9 @@ namespace nas::core {
 
 namespace {
 
-const HostContext &self_of(const nas_host_t *h) { return *static_cast<const HostContext *>(h->ctx); }
+const HostContext &self_of(const nas_host_t *h) {
+  return *static_cast<const HostContext *>(h->ctx);
+}
 
 spdlog::level::level_enum to_spdlog(int32_t level) {
   switch (level) {

@@ -1,5 +1,6 @@
 // Runs the evaluator in the host process, one trial at a time: no process cost, for
-// tabular benchmarks and tests.
+// tabular benchmarks and tests. `capacity` trials may be pending at once (evaluated in
+// submission order), so strategies see several pending asks as they will with workers.
 #pragma once
 
 #include "executor.hpp"
@@ -11,8 +12,9 @@ namespace nas::core {
 
 class InlineExecutor : public Executor {
 public:
-  InlineExecutor(const Instance &evaluator, RunContext &run) : evaluator_(evaluator), run_(run) {}
-  size_t capacity() const override { return 1; }
+  InlineExecutor(const Instance &evaluator, RunContext &run, size_t capacity = 1)
+      : evaluator_(evaluator), run_(run), capacity_(capacity) {}
+  size_t capacity() const override { return capacity_; }
   size_t in_flight() const override { return queue_.size(); }
   void submit(TrialJob job) override { queue_.push_back(std::move(job)); }
   TrialOutcome wait_one() override;
@@ -20,6 +22,7 @@ public:
 private:
   const Instance &evaluator_;
   RunContext &run_;
+  size_t capacity_;
   std::deque<TrialJob> queue_;
 };
 

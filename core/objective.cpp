@@ -19,8 +19,9 @@ Score score(const Objective &objective, int32_t status, const Json &metrics) {
   for (const auto &c : objective.constraints) {
     auto m = metrics.find(c.metric);
     if (m == metrics.end() || !m->is_number())
-      return {NAS_TRIAL_FAILED, NAN, "the result has no number for '" + c.metric +
-                                         "', which the constraint \"" + c.text + "\" needs"};
+      return {NAS_TRIAL_FAILED, NAN,
+              "the result has no number for '" + c.metric + "', which the constraint \"" + c.text +
+                  "\" needs"};
     if (!c.holds(m->get<double>()))
       return {NAS_TRIAL_INFEASIBLE, NAN, "violates \"" + c.text + "\""};
   }

@@ -107,8 +107,7 @@ public:
     } else if (auto v = n->value_exact<T>()) {
       return *v;
     }
-    problem(pos(*n), "'" + std::string(key) + "' must be " + expected + ", got " +
-                         type_name(*n));
+    problem(pos(*n), "'" + std::string(key) + "' must be " + expected + ", got " + type_name(*n));
     return std::nullopt;
   }
 
@@ -274,8 +273,8 @@ void read_budget(const toml::node &node, Reader &r, Budget &b) {
     b.time_metric_pos = b.pos;
   }
   if (b.evaluations && *b.evaluations <= 0)
-    r.problem(r.pos(*t->get("evaluations")), "budget.evaluations must be at least 1, got " +
-                                                 std::to_string(*b.evaluations));
+    r.problem(r.pos(*t->get("evaluations")),
+              "budget.evaluations must be at least 1, got " + std::to_string(*b.evaluations));
   if (b.seconds && !(*b.seconds > 0))
     r.problem(r.pos(*t->get("seconds")), "budget.seconds must be positive");
   if (b.simulated_seconds && !(*b.simulated_seconds > 0))
@@ -319,15 +318,16 @@ void read_stage(const toml::table &t, size_t index, Reader &r, StageSpec &s) {
     }
   }
   if (!s.strategy && !s.from)
-    r.problem(s.pos, "stage '" + s.name + "' needs a 'strategy' or a 'from' to take "
-                                          "architectures from");
+    r.problem(s.pos, "stage '" + s.name +
+                         "' needs a 'strategy' or a 'from' to take "
+                         "architectures from");
   if (s.strategy && s.budget.empty() && !t.get("budget"))
     r.problem(s.pos, "stage '" + s.name +
                          "' has a strategy but no 'budget' (e.g. budget = { evaluations = 150 })");
   if (auto d = r.get<std::string>(t, "dedupe", "a string")) {
-    if (*d != "exact" && *d != "equivalent")
+    if (*d != "exact" && *d != "equivalent" && *d != "none")
       r.problem(r.pos(*t.get("dedupe")),
-                "dedupe must be \"exact\" or \"equivalent\", got \"" + *d + "\"");
+                "dedupe must be \"exact\", \"equivalent\" or \"none\", got \"" + *d + "\"");
     s.dedupe = *d;
   }
   if (auto m = r.get<int64_t>(t, "max_cached_in_a_row", "an integer")) {
@@ -448,8 +448,8 @@ Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> 
   std::set<std::string> seen;
   for (const auto &s : p.stages) {
     if (s.from && !seen.count(s.from->stage))
-      r.problem(s.from->pos, "from.stage \"" + s.from->stage +
-                                 "\" is not an earlier stage of this pipeline");
+      r.problem(s.from->pos,
+                "from.stage \"" + s.from->stage + "\" is not an earlier stage of this pipeline");
     if (!seen.insert(s.name).second)
       r.problem(s.pos, "two stages are named \"" + s.name + "\"");
   }

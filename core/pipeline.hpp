@@ -15,11 +15,11 @@ namespace nas::core {
 
 // A `{ plugin = "..." , ... }` table: one plugin instance and its collaborators.
 struct PluginSpec {
-  std::string name;              // the value of `plugin`
-  std::string path;              // where it sits: "space", "stage.0.strategy.predictor"
-  SourcePos pos;                 // the table
-  SourcePos name_pos;            // the `plugin` value
-  Json config = Json::object();  // every key but `plugin` and the collaborators
+  std::string name;                         // the value of `plugin`
+  std::string path;                         // where it sits: "space", "stage.0.strategy.predictor"
+  SourcePos pos;                            // the table
+  SourcePos name_pos;                       // the `plugin` value
+  Json config = Json::object();             // every key but `plugin` and the collaborators
   std::map<std::string, SourcePos> key_pos; // config path ("metrics.valid_accuracy") -> pos
   std::vector<std::pair<std::string, PluginSpec>> children; // role -> collaborator
 
@@ -50,7 +50,9 @@ struct StageSpec {
   std::optional<PluginSpec> strategy; // absent: the stage evaluates what `from` hands it
   PluginSpec evaluator;
   std::optional<StageSource> from;
-  std::string dedupe = "exact"; // or "equivalent"
+  // "exact" or "equivalent": a repeat of that key is answered from the earlier trial;
+  // "none": every proposal is evaluated, repeats with a rising repeat index (noisy evaluators).
+  std::string dedupe = "exact";
   int64_t max_cached_in_a_row = 1000;
 };
 

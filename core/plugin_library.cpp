@@ -68,8 +68,7 @@ const PluginLibrary &PluginLibrary::load(const std::string &path) {
     throw std::runtime_error(path + ": cannot load: " + (reason ? reason : ec.message()));
   }
   if (!lib->has(NAS_PLUGIN_ENTRY_SYMBOL))
-    throw std::runtime_error(path + ": not a nas plugin (no '" NAS_PLUGIN_ENTRY_SYMBOL
-                                    "' symbol)");
+    throw std::runtime_error(path + ": not a nas plugin (no '" NAS_PLUGIN_ENTRY_SYMBOL "' symbol)");
   const auto *entry = &lib->get<const nas_plugin_entry_t>(NAS_PLUGIN_ENTRY_SYMBOL);
 
   const nas_version_t host = host_abi();
@@ -79,10 +78,10 @@ const PluginLibrary &PluginLibrary::load(const std::string &path) {
                              " (the major versions must match; rebuild the plugin against "
                              "this SDK)");
   if (entry->min_host_minor > host.minor)
-    throw std::runtime_error(path + ": needs a host of ABI " + std::to_string(host.major) +
-                             "." + std::to_string(entry->min_host_minor) +
-                             " or newer (built for ABI " + version_text(entry->abi) +
-                             "), but this host speaks ABI " + version_text(host));
+    throw std::runtime_error(path + ": needs a host of ABI " + std::to_string(host.major) + "." +
+                             std::to_string(entry->min_host_minor) + " or newer (built for ABI " +
+                             version_text(entry->abi) + "), but this host speaks ABI " +
+                             version_text(host));
   if (entry->struct_size < offsetof(nas_plugin_entry_t, get_factory) + sizeof(void *) ||
       !entry->init || !entry->get_factory)
     throw std::runtime_error(path + ": its nas_plugin_entry is incomplete (struct_size " +
@@ -106,8 +105,7 @@ const PluginLibrary &PluginLibrary::load(const std::string &path) {
       throw std::runtime_error(path + ": descriptor " + std::to_string(i) + " is null");
     Descriptor desc = read_descriptor(d, path);
     if (desc.name.empty() || desc.kind.empty())
-      throw std::runtime_error(path + ": descriptor " + std::to_string(i) +
-                               " has no name or kind");
+      throw std::runtime_error(path + ": descriptor " + std::to_string(i) + " has no name or kind");
     out->descriptors_.push_back(std::move(desc));
   }
   handles->push_back(std::move(lib));

@@ -94,8 +94,8 @@ const Descriptor &Registry::find(const std::string &name) const {
     std::string known;
     for (const auto &[n, d] : by_name_)
       known += (known.empty() ? "" : ", ") + n;
-    throw std::runtime_error("no plugin named '" + name + "' (found: " +
-                             (known.empty() ? "none" : known) + ")");
+    throw std::runtime_error("no plugin named '" + name +
+                             "' (found: " + (known.empty() ? "none" : known) + ")");
   }
   return *it->second;
 }

@@ -75,12 +75,14 @@ std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly
   ResultsWriter writer(run->run_dir);
   ProgressDisplay progress;
   for (size_t i = 0; i < pipeline.stages.size(); ++i) {
-    InlineExecutor executor(*assembly.stage(i).evaluator, *run);
+    InlineExecutor executor(*assembly.stage(i).evaluator, *run,
+                            static_cast<size_t>(pipeline.execution.workers));
     run->on_report = [&](const std::string &path, int64_t step, const std::string &json) {
       writer.write_report(run->current_trial, path, step, json);
     };
-    StageContext context{pipeline,  i,        assembly.stage(i), assembly.space(), executor,
-                         result->state, writer, progress,          *run};
+    StageContext context{pipeline,         i,        assembly.stage(i),
+                         assembly.space(), executor, result->state,
+                         writer,           progress, *run};
     StageSummary summary = run_stage(context);
     spdlog::info("stage '{}' ended: {} ({} trials, {} evaluated, {} cached, {:.2f} s)",
                  summary.name, summary.end_reason, summary.trials, summary.evaluated,

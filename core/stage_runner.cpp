@@ -161,6 +161,8 @@ private:
       count_unevaluated();
       return;
     }
+    if (spec_.dedupe == "none")
+      t.repeat = c_.state.evaluations[evaluator_identity_ + t.canonical]++;
     t.seed = nas::derive_seed(nas::derive_seed(c_.pipeline.seed, t.canonical),
                               std::to_string(t.fidelity) + "/" + std::to_string(t.repeat));
     std::string cache_key = evaluator_identity_ + std::to_string(t.fidelity) + " " +

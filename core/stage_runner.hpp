@@ -24,6 +24,8 @@ struct RunState {
   std::deque<TrialRecord> trials; // in the order they ended (a deque keeps references stable)
   std::unordered_map<int64_t, size_t> index_of;      // trial id -> position in `trials`
   std::unordered_map<std::string, int64_t> answered; // cache key -> trial id
+  // dedupe = "none": how often each (evaluator, architecture) was evaluated: the next repeat
+  std::unordered_map<std::string, uint32_t> evaluations;
   int64_t next_id = 1;
   const TrialRecord &trial(int64_t id) const { return trials.at(index_of.at(id)); }
   const TrialRecord &add(TrialRecord t) {

@@ -62,15 +62,14 @@ int cmd_plugins(const Args &args) {
   }
   if (rows.size() == 1)
     std::cout << "(no plugins found; searched: "
-              << (registry->folders().empty() ? "no folder" : registry->folders().front())
-              << ")\n";
+              << (registry->folders().empty() ? "no folder" : registry->folders().front()) << ")\n";
   return 0;
 }
 
 int cmd_describe(const Args &args) {
   po::options_description options("Options");
-  options.add_options()("plugin", po::value<std::string>(), "the plugin's name")(
-      "json", po::bool_switch(), "the descriptor as JSON")(
+  options.add_options()("plugin", po::value<std::string>(),
+                        "the plugin's name")("json", po::bool_switch(), "the descriptor as JSON")(
       "plugin-path", po::value<std::vector<std::string>>()->composing(),
       "another folder to look for plugins in");
   options.add(common_options());
@@ -123,8 +122,8 @@ int cmd_describe(const Args &args) {
   if (schema.roles.empty())
     std::cout << "  (none)\n";
   for (const auto &r : schema.roles)
-    std::cout << "  " << r.name << " (" << r.kind << ", "
-              << (r.required ? "required" : "optional") << ")\n      " << r.help << "\n";
+    std::cout << "  " << r.name << " (" << r.kind << ", " << (r.required ? "required" : "optional")
+              << ")\n      " << r.help << "\n";
   if (!schema.metrics.empty()) {
     std::cout << "\nmetrics:\n";
     for (const auto &m : schema.metrics)

@@ -131,8 +131,8 @@ int cmd_validate(const Args &args) {
   run->seed = loaded.pipeline.seed;
   run->config_dir = loaded.pipeline.dir;
   core::Assembly assembly(loaded.pipeline, *loaded.registry, run);
-  std::cout << loaded.pipeline.file << ": valid (" << loaded.pipeline.stages.size()
-            << " stage(s), " << assembly.instances().size() << " plugin instance(s))\n";
+  std::cout << loaded.pipeline.file << ": valid (" << loaded.pipeline.stages.size() << " stage(s), "
+            << assembly.instances().size() << " plugin instance(s))\n";
   return 0;
 }
 

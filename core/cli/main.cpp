@@ -40,13 +40,15 @@ int main(int argc, char **argv) {
   }
   if (args[0] == "--version") {
     nas_version_t abi = nas::core::host_abi();
-    std::cout << "nas " << nas::core::kVersion << " (plugin ABI " << abi.major << "."
-              << abi.minor << ")\n";
+    std::cout << "nas " << nas::core::kVersion << " (plugin ABI " << abi.major << "." << abi.minor
+              << ")\n";
     return 0;
   }
   const std::map<std::string, int (*)(const nas::cli::Args &)> commands = {
-      {"run", nas::cli::cmd_run},         {"validate", nas::cli::cmd_validate},
-      {"plugins", nas::cli::cmd_plugins}, {"describe", nas::cli::cmd_describe},
+      {"run", nas::cli::cmd_run},
+      {"validate", nas::cli::cmd_validate},
+      {"plugins", nas::cli::cmd_plugins},
+      {"describe", nas::cli::cmd_describe},
       {"results", nas::cli::cmd_results}};
   auto it = commands.find(args[0]);
   if (it == commands.end()) {

@@ -11,7 +11,8 @@ namespace nas::cli {
 namespace po = boost::program_options;
 
 // Parses `args` against `options` and `positional`; throws UsageError on bad usage.
-po::variables_map parse(const std::vector<std::string> &args, const po::options_description &options,
+po::variables_map parse(const std::vector<std::string> &args,
+                        const po::options_description &options,
                         const po::positional_options_description &positional);
 
 // Prints "usage: nas <usage>", the description and the options to stdout.

@@ -106,8 +106,8 @@ void print_run_report(std::ostream &out, const core::Pipeline &pipeline,
                       const core::RunResult &result) {
   out << "run folder: " << result.run_dir << (result.interrupted ? " (interrupted)" : "") << "\n";
   for (const auto &s : result.stages) {
-    out << "stage '" << s.name << "': " << s.trials << " trials (" << s.evaluated
-        << " evaluated, " << s.cached << " cached";
+    out << "stage '" << s.name << "': " << s.trials << " trials (" << s.evaluated << " evaluated, "
+        << s.cached << " cached";
     for (const auto &[status, n] : s.by_status)
       if (status != "ok" && status != "cached")
         out << ", " << n << " " << status;

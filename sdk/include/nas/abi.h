@@ -54,7 +54,7 @@ typedef struct nas_version {
 
 /* True when `ptr`, a struct of type `type` whose struct_size was set by its producer, is
  * large enough to hold `field`. Use it before reading any field added after v1.0. */
-#define NAS_HAS_FIELD(ptr, type, field)                                                    \
+#define NAS_HAS_FIELD(ptr, type, field)                                                            \
   ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* ----------------------------------------------------------------------------------------
@@ -164,16 +164,16 @@ typedef struct nas_config {
   uint32_t (*size)(const struct nas_config *self, const char *path);
   /* The `index`th key of a table, in file order, copied into `buf` (NUL-terminated).
    * Returns NAS_ERR_BUFFER_TOO_SMALL with *len set to the length needed (without NUL). */
-  nas_status_t (*key_at)(const struct nas_config *self, const char *path, uint32_t index,
-                         char *buf, size_t cap, size_t *len);
+  nas_status_t (*key_at)(const struct nas_config *self, const char *path, uint32_t index, char *buf,
+                         size_t cap, size_t *len);
   /* Getters return NAS_OK, NAS_ERR_NOT_FOUND (absent: the plugin applies its default) or
    * NAS_ERR_TYPE. get_double accepts an integer value. */
   nas_status_t (*get_int)(const struct nas_config *self, const char *path, int64_t *out);
   nas_status_t (*get_double)(const struct nas_config *self, const char *path, double *out);
   nas_status_t (*get_bool)(const struct nas_config *self, const char *path, int32_t *out);
   /* Copies the string into `buf` as key_at does, with the same size protocol. */
-  nas_status_t (*get_string)(const struct nas_config *self, const char *path, char *buf,
-                             size_t cap, size_t *len);
+  nas_status_t (*get_string)(const struct nas_config *self, const char *path, char *buf, size_t cap,
+                             size_t *len);
 } nas_config_t;
 
 /* ----------------------------------------------------------------------------------------
@@ -185,10 +185,10 @@ typedef struct nas_config {
  * refer to the evaluation or one-shot search the instance is running now. */
 typedef struct nas_host {
   uint32_t struct_size;
-  const void *ctx;       /* the host's */
-  nas_version_t abi;     /* the host's ABI version */
-  const char *path;      /* the instance's path in the pipeline, e.g. "stage.0.strategy" */
-  const char *run_dir;   /* the run folder, or "" when no run (nas describe, tests) */
+  const void *ctx;        /* the host's */
+  nas_version_t abi;      /* the host's ABI version */
+  const char *path;       /* the instance's path in the pipeline, e.g. "stage.0.strategy" */
+  const char *run_dir;    /* the run folder, or "" when no run (nas describe, tests) */
   const char *config_dir; /* the pipeline file's folder: relative paths in config start here */
 
   void (*log)(const struct nas_host *self, int32_t level, const char *message);
@@ -198,8 +198,7 @@ typedef struct nas_host {
    * the same (run seed, path, stream) always gives the same value. */
   uint64_t (*seed)(const struct nas_host *self, const char *stream);
   /* Progress of long work; `total` <= 0 when unknown. `message` may be NULL. */
-  void (*progress)(const struct nas_host *self, double done, double total,
-                   const char *message);
+  void (*progress)(const struct nas_host *self, double done, double total, const char *message);
   /* An intermediate result of the current trial (a per-epoch curve point, DARTS alphas):
    * `metrics_json` is a JSON object. The host stores it with the step. */
   void (*report)(const struct nas_host *self, int64_t step, const char *metrics_json);
@@ -324,13 +323,13 @@ typedef struct nas_space_v1 {
 /* One proposal. The host fills the [in] fields and defaults before ask. */
 typedef struct nas_ask {
   uint32_t struct_size;
-  int64_t trial_id;  /* [in] the id this proposal gets if ask returns NAS_OK */
-  uint32_t n;        /* [in] number of decisions; `choices` has room for n */
-  int32_t *choices;  /* [out] host-owned buffer, pre-filled with zeros */
-  double fidelity;   /* [out] in (0, 1]; pre-filled with 1 */
+  int64_t trial_id;    /* [in] the id this proposal gets if ask returns NAS_OK */
+  uint32_t n;          /* [in] number of decisions; `choices` has room for n */
+  int32_t *choices;    /* [out] host-owned buffer, pre-filled with zeros */
+  double fidelity;     /* [out] in (0, 1]; pre-filled with 1 */
   int64_t resume_from; /* [out] a trial whose checkpoint this one continues (promotion),
                           or -1 (pre-filled) */
-  char tag[64];      /* [out] a free label stored with the trial ("rung 2"); pre-filled "" */
+  char tag[64];        /* [out] a free label stored with the trial ("rung 2"); pre-filled "" */
 } nas_ask_t;
 
 /* The outcome of one trial. Also sent without a matching ask (resume, warm start, seeding
@@ -338,10 +337,10 @@ typedef struct nas_ask {
 typedef struct nas_tell {
   uint32_t struct_size;
   int64_t trial_id;
-  nas_arch_t arch;  /* canonical choices */
+  nas_arch_t arch; /* canonical choices */
   double fidelity;
-  int32_t status;   /* NAS_TRIAL_*; CACHED carries the earlier trial's objective */
-  double objective; /* maximized; NaN when the trial has no value */
+  int32_t status;           /* NAS_TRIAL_*; CACHED carries the earlier trial's objective */
+  double objective;         /* maximized; NaN when the trial has no value */
   const char *metrics_json; /* JSON object, "{}" when none */
 } nas_tell_t;
 
@@ -422,9 +421,8 @@ typedef struct nas_predictor_v1 {
                           double *variance, nas_error_t *error);
   /* Joint posterior over `count` architectures: `mean` (count values) and `covariance`
    * (count*count, row-major), for Thompson sampling. Optional: NULL or UNSUPPORTED. */
-  nas_status_t (*predict_joint)(const nas_instance_t *self, const nas_arch_t *archs,
-                                uint32_t count, double *mean, double *covariance,
-                                nas_error_t *error);
+  nas_status_t (*predict_joint)(const nas_instance_t *self, const nas_arch_t *archs, uint32_t count,
+                                double *mean, double *covariance, nas_error_t *error);
   /* Optional state snapshot (observations, hyperparameters). */
   nas_status_t (*save)(const nas_instance_t *self, nas_sink_t *out, nas_error_t *error);
   nas_status_t (*load)(nas_instance_t *self, const char *data, size_t len, nas_error_t *error);
@@ -459,8 +457,8 @@ typedef struct nas_factory_v1 {
   /* Creates the plugin named `name`. `host` stays valid until the instance is destroyed;
    * `config` only until create returns. On a rejected config, error->key names the key. */
   nas_status_t (*create)(const struct nas_factory_v1 *self, const char *name,
-                         const nas_host_t *host, const nas_config_t *config,
-                         nas_instance_t **out, nas_error_t *error);
+                         const nas_host_t *host, const nas_config_t *config, nas_instance_t **out,
+                         nas_error_t *error);
 } nas_factory_v1_t;
 
 /* The one symbol a plugin library exports, constant-initialized:
@@ -473,8 +471,7 @@ typedef struct nas_plugin_entry {
   uint32_t struct_size;
   /* Called once after loading, before anything else. `plugin_path` is the library file.
    * [main-thread] */
-  nas_status_t (*init)(const char *plugin_path, const nas_version_t *host_abi,
-                       nas_error_t *error);
+  nas_status_t (*init)(const char *plugin_path, const nas_version_t *host_abi, nas_error_t *error);
   /* Called once before the process exits (plugins are never unloaded). [main-thread] */
   void (*deinit)(void);
   /* NAS_FACTORY_V1 gives a nas_factory_v1_t; unknown ids give NULL. [thread-safe] */

@@ -234,9 +234,7 @@ class Host {
 public:
   explicit Host(const nas_host_t *host) : h_(host) {}
 
-  void log(int32_t level, const std::string &message) const {
-    h_->log(h_, level, message.c_str());
-  }
+  void log(int32_t level, const std::string &message) const { h_->log(h_, level, message.c_str()); }
   void debug(const std::string &m) const { log(NAS_LOG_DEBUG, m); }
   void info(const std::string &m) const { log(NAS_LOG_INFO, m); }
   void warn(const std::string &m) const { log(NAS_LOG_WARN, m); }
@@ -327,8 +325,8 @@ public:
   DistanceRef() = default;
   explicit DistanceRef(const nas_instance_t *inst)
       : inst_(inst), vt_(interface_of<nas_distance_v1_t>(inst, NAS_DISTANCE_V1)),
-        features_(static_cast<const nas_features_v1_t *>(
-            inst->get_interface(inst, NAS_FEATURES_V1))) {}
+        features_(
+            static_cast<const nas_features_v1_t *>(inst->get_interface(inst, NAS_FEATURES_V1))) {}
   explicit operator bool() const { return inst_ != nullptr; }
 
   double operator()(const Choices &a, const Choices &b) const {
@@ -436,9 +434,7 @@ public:
   }
   virtual std::string to_string(const Choices &choices) const = 0;
   virtual Choices from_string(const std::string &text) const = 0;
-  virtual std::string equivalence_key(const Choices &choices) const {
-    return to_string(choices);
-  }
+  virtual std::string equivalence_key(const Choices &choices) const { return to_string(choices); }
   virtual std::string to_ir(const Choices &) const { throw Unsupported("to_ir"); }
   virtual std::string supernet_ir() const { throw Unsupported("supernet_ir"); }
 };
@@ -534,9 +530,7 @@ namespace detail {
 inline Plugin *self_of(const nas_instance_t *inst) {
   return static_cast<Plugin *>(inst->plugin_data);
 }
-template <class T> T *as(const nas_instance_t *inst) {
-  return dynamic_cast<T *>(self_of(inst));
-}
+template <class T> T *as(const nas_instance_t *inst) { return dynamic_cast<T *>(self_of(inst)); }
 
 inline Trial to_trial(const nas_trial_t *t) {
   Trial out;
@@ -566,7 +560,10 @@ inline const nas_space_v1_t *space_vtable() {
   static const nas_space_v1_t vt = {
       sizeof(nas_space_v1_t),
       [](const nas_instance_t *self, nas_sink_t *out, nas_error_t *e) {
-        return guard(e, [&] { write_all(out, as<Space>(self)->describe()); return NAS_OK; });
+        return guard(e, [&] {
+          write_all(out, as<Space>(self)->describe());
+          return NAS_OK;
+        });
       },
       [](const nas_instance_t *self) -> uint32_t {
         try {
@@ -604,8 +601,8 @@ inline const nas_space_v1_t *space_vtable() {
             throw Error(NAS_ERR_INVALID_ARGUMENT, "from_string: null text or choices");
           Choices c = as<Space>(self)->from_string(text);
           if (c.size() != n)
-            throw Error(NAS_ERR_INVALID_ARGUMENT, "from_string: room for " +
-                                                      std::to_string(n) + " decisions, need " +
+            throw Error(NAS_ERR_INVALID_ARGUMENT, "from_string: room for " + std::to_string(n) +
+                                                      " decisions, need " +
                                                       std::to_string(c.size()));
           std::copy(c.begin(), c.end(), choices);
           return NAS_OK;
@@ -624,7 +621,10 @@ inline const nas_space_v1_t *space_vtable() {
         });
       },
       [](const nas_instance_t *self, nas_sink_t *out, nas_error_t *e) {
-        return guard(e, [&] { write_all(out, as<Space>(self)->supernet_ir()); return NAS_OK; });
+        return guard(e, [&] {
+          write_all(out, as<Space>(self)->supernet_ir());
+          return NAS_OK;
+        });
       },
   };
   return &vt;
@@ -666,7 +666,10 @@ inline const nas_strategy_v1_t *strategy_vtable() {
         });
       },
       [](const nas_instance_t *self, nas_sink_t *out, nas_error_t *e) {
-        return guard(e, [&] { write_all(out, as<Strategy>(self)->save()); return NAS_OK; });
+        return guard(e, [&] {
+          write_all(out, as<Strategy>(self)->save());
+          return NAS_OK;
+        });
       },
       [](nas_instance_t *self, const char *data, size_t len, nas_error_t *e) {
         return guard(e, [&] {
@@ -694,8 +697,8 @@ inline const nas_evaluator_v1_t *evaluator_vtable() {
 inline const nas_oneshot_v1_t *oneshot_vtable() {
   static const nas_oneshot_v1_t vt = {
       sizeof(nas_oneshot_v1_t),
-      [](nas_instance_t *self, const nas_trial_t *t, int32_t *choices, uint32_t n,
-         nas_sink_t *out, nas_error_t *e) {
+      [](nas_instance_t *self, const nas_trial_t *t, int32_t *choices, uint32_t n, nas_sink_t *out,
+         nas_error_t *e) {
         return guard(e, [&] {
           std::string metrics = "{}";
           Choices c = as<OneShot>(self)->search(to_trial(t), metrics);
@@ -769,7 +772,10 @@ inline const nas_predictor_v1_t *predictor_vtable() {
       },
       nullptr, // predict_joint: predictors that offer it fill their own vtable
       [](const nas_instance_t *self, nas_sink_t *out, nas_error_t *e) {
-        return guard(e, [&] { write_all(out, as<Predictor>(self)->save()); return NAS_OK; });
+        return guard(e, [&] {
+          write_all(out, as<Predictor>(self)->save());
+          return NAS_OK;
+        });
       },
       [](nas_instance_t *self, const char *data, size_t len, nas_error_t *e) {
         return guard(e, [&] {
@@ -837,8 +843,7 @@ template <class... Ts> struct Library {
   }
 
   static nas_status_t create(const nas_factory_v1_t *, const char *name, const nas_host_t *host,
-                             const nas_config_t *config, nas_instance_t **out,
-                             nas_error_t *error) {
+                             const nas_config_t *config, nas_instance_t **out, nas_error_t *error) {
     return guard(error, [&] {
       for (const auto &r : all()) {
         if (std::strcmp(r->desc.name, name) != 0)
@@ -854,7 +859,10 @@ template <class... Ts> struct Library {
         };
         inst->bind = [](nas_instance_t *self, const char *role, nas_instance_t *other,
                         nas_error_t *e) {
-          return guard(e, [&] { self_of(self)->bind(role, other); return NAS_OK; });
+          return guard(e, [&] {
+            self_of(self)->bind(role, other);
+            return NAS_OK;
+          });
         };
         inst->plugin_data = obj.release();
         *out = inst.release();
@@ -886,15 +894,15 @@ inline void library_deinit() {}
 } // namespace nas
 
 // Exports the library's one symbol, listing its plugin classes.
-#define NAS_PLUGIN_LIBRARY(...)                                                                \
-  extern "C" NAS_EXPORT const nas_plugin_entry_t nas_plugin_entry;                             \
-  extern "C" NAS_EXPORT const nas_plugin_entry_t nas_plugin_entry = {                          \
-      {NAS_ABI_MAJOR, NAS_ABI_MINOR},                                                          \
-      NAS_PLUGIN_MIN_HOST_MINOR,                                                               \
-      0,                                                                                       \
-      sizeof(nas_plugin_entry_t),                                                              \
-      &::nas::detail::library_init,                                                            \
-      &::nas::detail::library_deinit,                                                          \
+#define NAS_PLUGIN_LIBRARY(...)                                                                    \
+  extern "C" NAS_EXPORT const nas_plugin_entry_t nas_plugin_entry;                                 \
+  extern "C" NAS_EXPORT const nas_plugin_entry_t nas_plugin_entry = {                              \
+      {NAS_ABI_MAJOR, NAS_ABI_MINOR},                                                              \
+      NAS_PLUGIN_MIN_HOST_MINOR,                                                                   \
+      0,                                                                                           \
+      sizeof(nas_plugin_entry_t),                                                                  \
+      &::nas::detail::library_init,                                                                \
+      &::nas::detail::library_deinit,                                                              \
       &::nas::detail::Library<__VA_ARGS__>::get_factory}
 
 #endif // NAS_PLUGIN_HPP
