@@ -31,7 +31,11 @@ public:
       return nullptr;
     }
     if (d->kind != kind) {
-      add(spec.name_pos, spec.name + " is a " + d->kind + ", but a " + kind + " is expected here");
+      auto article = [](const std::string &w) {
+        return std::string("aeiou").find(w[0]) != std::string::npos ? "an " : "a ";
+      };
+      add(spec.name_pos, spec.name + " is " + article(d->kind) + d->kind + ", but " +
+                             article(kind) + kind + " is expected here");
       return nullptr;
     }
     Schema schema;

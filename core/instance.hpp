@@ -26,6 +26,19 @@ private:
   std::string key_;
 };
 
+// The bytes of each vtable that every v1 plugin provides; later fields are optional.
+constexpr size_t required_size(const nas_space_v1_t *) { return sizeof(nas_space_v1_t); }
+constexpr size_t required_size(const nas_strategy_v1_t *) {
+  return offsetof(nas_strategy_v1_t, save);
+}
+constexpr size_t required_size(const nas_evaluator_v1_t *) { return sizeof(nas_evaluator_v1_t); }
+constexpr size_t required_size(const nas_distance_v1_t *) { return sizeof(nas_distance_v1_t); }
+constexpr size_t required_size(const nas_features_v1_t *) { return sizeof(nas_features_v1_t); }
+constexpr size_t required_size(const nas_predictor_v1_t *) {
+  return offsetof(nas_predictor_v1_t, predict_joint);
+}
+constexpr size_t required_size(const nas_oneshot_v1_t *) { return sizeof(nas_oneshot_v1_t); }
+
 class Instance {
 public:
   // Creates `name` with `config` at `path` in the pipeline; throws PluginError when the
@@ -42,10 +55,12 @@ public:
   const HostContext &host() const { return *host_; }
   const std::string &path() const { return host_->path(); }
 
-  // The kind's vtable, or nullptr. Checks struct_size covers `min_size` bytes.
+  // The kind's vtable, or nullptr when absent or shorter than its required v1.0 functions
+  // (optional functions at its end, such as a strategy's save/load, may be missing).
   template <class VTable> const VTable *interface(const char *id) const {
     auto vt = static_cast<const VTable *>(raw_->get_interface(raw_, id));
-    return vt && vt->struct_size >= sizeof(uint32_t) ? vt : nullptr;
+    return vt && vt->struct_size >= required_size(static_cast<const VTable *>(nullptr)) ? vt
+                                                                                        : nullptr;
   }
   // Binds `other` under `role`; throws PluginError when refused.
   void bind(const std::string &role, Instance &other);

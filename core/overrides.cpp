@@ -28,7 +28,7 @@ bool is_index(const std::string &s) {
 }
 
 // The value as TOML, so `--set a=3` is an integer and `--set a=[1,2]` an array; what does
-// not parse (nas.strategy.grid) is a plain string.
+// not parse (my.strategy) is a plain string.
 toml::node_view<toml::node> parse_value(const std::string &text, const std::string &origin,
                                         toml::table &holder) {
   try {
@@ -42,7 +42,9 @@ toml::node_view<toml::node> parse_value(const std::string &text, const std::stri
 
 } // namespace
 
-void apply_overrides(toml::table &root, const std::vector<std::string> &overrides) {
+std::map<const void *, std::string> apply_overrides(toml::table &root,
+                                                    const std::vector<std::string> &overrides) {
+  std::map<const void *, std::string> origins;
   for (const std::string &o : overrides) {
     size_t eq = o.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -69,13 +71,17 @@ void apply_overrides(toml::table &root, const std::vector<std::string> &override
     auto value = parse_value(o.substr(eq + 1), "--set " + o, holder);
     const std::string &last = parts.back();
     if (auto *t = node->as_table()) {
-      t->insert_or_assign(last, *value.node());
+      t->insert_or_assign(last, std::move(*value.node()));
+      auto placed = t->find(last);
+      origins[&placed->first] = origins[&placed->second] = "--set " + o;
     } else if (auto *a = node->as_array(); a && is_index(last) && std::stoul(last) < a->size()) {
-      a->replace(a->begin() + std::stoul(last), *value.node());
+      a->replace(a->begin() + std::stoul(last), std::move(*value.node()));
+      origins[a->get(std::stoul(last))] = "--set " + o;
     } else {
       throw UsageError("--set " + o + ": cannot set '" + last + "' there");
     }
   }
+  return origins;
 }
 
 } // namespace nas::core

@@ -41,7 +41,7 @@ bool Constraint::holds(double v) const {
 
 double parse_duration(const std::string &text) {
   static const std::regex whole(R"(\s*(\d+(\.\d*)?)\s*)");
-  static const std::regex part(R"((\d+(\.\d*)?)\s*(h|m|s|ms))");
+  static const std::regex part(R"((\d+(\.\d*)?)\s*(ms|h|m|s))");
   std::smatch m;
   if (std::regex_match(text, m, whole))
     return std::stod(m[1]);
@@ -64,13 +64,36 @@ double parse_duration(const std::string &text) {
 
 namespace {
 
+// A table's entries in file order (TOML++ keeps them sorted by name); entries without a
+// position (from --set) come last, in name order.
+std::vector<std::pair<const toml::key *, const toml::node *>> in_file_order(const toml::table &t) {
+  std::vector<std::pair<const toml::key *, const toml::node *>> out;
+  for (auto &&[k, v] : t)
+    out.emplace_back(&k, &v);
+  auto rank = [](const toml::key *k) {
+    const auto &b = k->source().begin;
+    return b.line == 0 ? std::make_pair(~0u, 0u) : std::make_pair(b.line, b.column);
+  };
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const auto &a, const auto &b) { return rank(a.first) < rank(b.first); });
+  return out;
+}
+
 // Reads the TOML tree into the structs, collecting every problem instead of stopping.
 class Reader {
 public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
+  Reader(std::string file, std::map<const void *, std::string> origins)
+      : file_(std::move(file)), origins_(std::move(origins)) {}
 
-  SourcePos pos(const toml::node &n) const { return pos(n.source()); }
+  SourcePos pos(const toml::node &n) const { return origin_or(&n, n.source()); }
+  SourcePos pos(const toml::key &k) const { return origin_or(&k, k.source()); }
+  SourcePos origin_or(const void *what, const toml::source_region &r) const {
+    auto it = origins_.find(what);
+    return it != origins_.end() ? SourcePos{it->second} : pos(r);
+  }
   SourcePos pos(const toml::source_region &r) const {
+    if (r.begin.line == 0)
+      return SourcePos{"--set (command line)"}; // TOML++ drops positions of copied nodes
     std::string file = r.path ? std::string(*r.path) : file_;
     return SourcePos{file, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
   }
@@ -90,7 +113,7 @@ public:
         std::string list;
         for (const char *a : allowed)
           list += (list.empty() ? "" : ", ") + std::string(a);
-        problem(pos(key.source()), "unknown key '" + std::string(key.str()) + "' in " + where +
+        problem(pos(key), "unknown key '" + std::string(key.str()) + "' in " + where +
                                        "; expected one of: " + list);
       }
     }
@@ -134,10 +157,11 @@ public:
     spec.key_pos[path] = pos(n);
     if (auto t = n.as_table()) {
       Json out = Json::object();
-      for (auto &&[k, v] : *t) {
-        std::string sub = path.empty() ? std::string(k.str()) : path + "." + std::string(k.str());
-        out[std::string(k.str())] = to_json(v, sub, spec);
-        spec.key_pos[sub] = pos(k.source());
+      for (auto [k, v] : in_file_order(*t)) {
+        std::string sub =
+            path.empty() ? std::string(k->str()) : path + "." + std::string(k->str());
+        out[std::string(k->str())] = to_json(*v, sub, spec);
+        spec.key_pos[sub] = pos(*k);
       }
       return out;
     }
@@ -179,23 +203,24 @@ public:
     }
     spec.name = *name->value<std::string>();
     spec.name_pos = pos(*name);
-    for (auto &&[k, v] : *table) {
-      std::string key(k.str());
+    for (auto [k, v] : in_file_order(*table)) {
+      std::string key(k->str());
       if (key == "plugin")
         continue;
-      if (auto sub = v.as_table(); sub && sub->contains("plugin")) {
-        if (auto child = plugin_spec(v, path + "." + key, "'" + key + "'"))
+      if (auto sub = v->as_table(); sub && sub->contains("plugin")) {
+        if (auto child = plugin_spec(*v, path + "." + key, "'" + key + "'"))
           spec.children.emplace_back(key, std::move(*child));
         continue;
       }
-      spec.config[key] = to_json(v, key, spec);
-      spec.key_pos[key] = pos(k.source());
+      spec.config[key] = to_json(*v, key, spec);
+      spec.key_pos[key] = pos(*k);
     }
     return spec;
   }
 
 private:
   std::string file_;
+  std::map<const void *, std::string> origins_; // nodes placed by --set -> the override
   std::vector<std::string> problems_;
 };
 
@@ -279,7 +304,7 @@ void read_budget(const toml::node &node, Reader &r, Budget &b) {
     r.problem(r.pos(*t->get("seconds")), "budget.seconds must be positive");
   if (b.simulated_seconds && !(*b.simulated_seconds > 0))
     r.problem(r.pos(*t->get("simulated_seconds")), "budget.simulated_seconds must be positive");
-  if (b.empty())
+  if (!t->contains("evaluations") && !t->contains("seconds") && !t->contains("simulated_seconds"))
     r.problem(b.pos, "an empty budget; give evaluations, seconds or simulated_seconds");
 }
 
@@ -395,9 +420,7 @@ Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> 
                   static_cast<int>(e.source().begin.column)};
     throw PipelineError(pos, "TOML syntax error: " + std::string(e.description()));
   }
-  apply_overrides(root, overrides);
-
-  Reader r(file);
+  Reader r(file, apply_overrides(root, overrides));
   r.only_keys(root, "the pipeline",
               {"experiment", "objective", "space", "stage", "execution", "plugins"});
 
@@ -426,7 +449,7 @@ Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> 
     if (auto s = r.plugin_spec(*n, "space", "[space]"))
       p.space = *s;
   } else {
-    r.problem(SourcePos{file}, "missing [space] table (plugin = \"nas.space...\")");
+    r.problem(SourcePos{file}, "missing [space] table (plugin = \"<name>\"; `nas plugins` lists them)");
   }
 
   if (const toml::node *n = root.get("stage")) {

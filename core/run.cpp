@@ -48,7 +48,8 @@ Json summarize(const Pipeline &pipeline, const RunResult &result) {
               {"cached", s.cached},
               {"by_status", s.by_status},
               {"seconds", s.seconds},
-              {"end_reason", s.end_reason}};
+              {"end_reason", s.end_reason},
+              {"failed", s.failed}};
     j["best"] = s.best ? trial_brief(*s.best) : Json(nullptr);
     stages.push_back(j);
   }
@@ -89,6 +90,8 @@ std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly
                  summary.cached, summary.seconds);
     result->stages.push_back(summary);
     writer.write_summary(summarize(pipeline, *result));
+    if (summary.failed)
+      throw RunError("stage '" + summary.name + "' failed: " + summary.end_reason);
     if (run->cancelled) {
       result->interrupted = true;
       break;

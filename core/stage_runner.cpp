@@ -65,7 +65,9 @@ public:
         if (!waiting_on_strategy_)
           break;
         // The strategy waits for a trial, but none is pending: it would never wake up.
-        end("the strategy waits with no trial pending (a strategy bug)");
+        end(strategy_->descriptor().name +
+            " waits with no trial pending: it would wait forever (a strategy bug)");
+        summary_.failed = true;
         break;
       }
       complete(c_.executor.wait_one());

@@ -45,6 +45,7 @@ struct StageSummary {
   std::map<std::string, long> by_status;
   double seconds = 0;
   std::string end_reason;
+  bool failed = false; // the stage could not go on: the run fails after it
   const TrialRecord *best = nullptr;
 };
 

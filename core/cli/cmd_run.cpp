@@ -42,7 +42,7 @@ int cmd_run(const Args &args) {
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a key: --set stage.0.budget.evaluations=300 (value parsed as TOML)")(
       "output,o", po::value<std::string>(), "the run folder (default: [experiment] output)")(
-      "seed", po::value<uint64_t>(), "the experiment seed (default: [experiment] seed)")(
+      "seed", po::value<int64_t>(), "the experiment seed, 0 or more (default: [experiment] seed)")(
       "plugin-path", po::value<std::vector<std::string>>()->composing(),
       "another folder to look for plugins in");
   options.add(common_options());
@@ -66,8 +66,11 @@ int cmd_run(const Args &args) {
   auto paths = vm.count("plugin-path") ? vm["plugin-path"].as<std::vector<std::string>>() : Args{};
   Loaded loaded = load(vm["pipeline"].as<std::string>(), sets, paths);
   core::Pipeline &pipeline = loaded.pipeline;
-  if (vm.count("seed"))
-    pipeline.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("seed")) {
+    if (vm["seed"].as<int64_t>() < 0)
+      throw core::UsageError("--seed must be 0 or more");
+    pipeline.seed = static_cast<uint64_t>(vm["seed"].as<int64_t>());
+  }
   if (vm.count("output"))
     pipeline.output = vm["output"].as<std::string>();
 

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -34,6 +35,23 @@ std::vector<std::string> metric_names(const std::vector<const core::TrialRecord 
       if (std::find(names.begin(), names.end(), k) == names.end())
         names.push_back(k);
   return names;
+}
+
+std::string csv_field(const std::string &s);
+
+// The shortest text that reads back as exactly `v` (CSV agrees with JSON to the last bit).
+std::string exact_number(double v) {
+  char buf[32];
+  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  return std::string(buf, end);
+}
+
+std::string csv_value(const core::Json &v) {
+  if (v.is_number_integer())
+    return v.dump();
+  if (v.is_number())
+    return exact_number(v.get<double>());
+  return csv_field(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 std::string csv_field(const std::string &s) {
@@ -83,17 +101,25 @@ void print_trial_table(std::ostream &out, const std::vector<const core::TrialRec
 
 void print_trial_csv(std::ostream &out, const std::vector<const core::TrialRecord *> &trials) {
   std::vector<std::string> metrics = metric_names(trials, "");
+  // A metric named like a fixed column (the tabular evaluator echoes "fidelity") is shown once.
+  const std::vector<std::string> fixed = {"id",        "stage",   "status", "objective",
+                                          "fidelity",  "canonical", "choices", "error"};
+  metrics.erase(std::remove_if(metrics.begin(), metrics.end(),
+                               [&](const std::string &m) {
+                                 return std::find(fixed.begin(), fixed.end(), m) != fixed.end();
+                               }),
+                metrics.end());
   out << "id,stage,status,objective,fidelity";
   for (const auto &m : metrics)
     out << "," << csv_field(m);
   out << ",canonical,choices,error\n";
   for (const auto *t : trials) {
     out << t->id << "," << csv_field(t->stage) << "," << core::status_name(t->status) << ","
-        << (std::isnan(t->objective) ? "" : format_number(t->objective)) << ","
-        << format_number(t->fidelity);
+        << (std::isnan(t->objective) ? "" : exact_number(t->objective)) << ","
+        << exact_number(t->fidelity);
     for (const auto &m : metrics) {
       auto it = t->metrics.find(m);
-      out << "," << (it == t->metrics.end() ? "" : csv_field(metric_text(*it)));
+      out << "," << (it == t->metrics.end() ? "" : csv_value(*it));
     }
     std::string choices;
     for (int32_t c : t->choices)
