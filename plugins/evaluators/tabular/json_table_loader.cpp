@@ -1,6 +1,7 @@
 #include "table_loaders.hpp"
 
 #include <nas/plugin.hpp>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -56,8 +57,18 @@ std::vector<std::pair<std::string, const Json *>> entries_of(const Json &doc,
 
 MetricTable load_json_table(std::string_view text, const TableSpec &spec) {
   Json doc;
+  // nlohmann merges repeated keys (the last wins), so the top-level keys are counted while
+  // parsing: a repeated architecture is refused, as in CSV files and JSON arrays.
+  std::unordered_set<std::string> seen;
+  auto refuse_repeats = [&](int depth, Json::parse_event_t event, Json &value) {
+    if (depth == 1 && event == Json::parse_event_t::key &&
+        !seen.insert(value.get<std::string>()).second)
+      throw ConfigError("table", spec.file + ": entry '" + value.get<std::string>() +
+                                     "' appears a second time");
+    return true;
+  };
   try {
-    doc = Json::parse(text.begin(), text.end());
+    doc = Json::parse(text.begin(), text.end(), refuse_repeats);
   } catch (const Json::parse_error &e) {
     throw ConfigError("table", spec.file + " is not valid JSON: " + e.what());
   }

@@ -143,7 +143,16 @@ inline nas_arch_t arch_view(const Choices &choices) {
 }
 
 inline Choices to_choices(const nas_arch_t &arch) {
+  if (arch.n > 0 && !arch.choices)
+    throw Error(NAS_ERR_INVALID_ARGUMENT, "an architecture without choices");
   return Choices(arch.choices, arch.choices + arch.n);
+}
+
+// The same from a pointer that may be null (a caller's mistake, not a crash).
+inline Choices to_choices(const nas_arch_t *arch) {
+  if (!arch)
+    throw Error(NAS_ERR_INVALID_ARGUMENT, "a null architecture");
+  return to_choices(*arch);
 }
 
 // ---- What a plugin receives: its config and the host ---------------------------------------
@@ -549,9 +558,7 @@ inline Trial to_trial(const nas_trial_t *t) {
 
 // The choices of `a`, checked against the space so no space reads out of range.
 inline Choices checked(const nas_instance_t *self, const nas_arch_t *a) {
-  if (!a || (a->n > 0 && !a->choices))
-    throw Error(NAS_ERR_INVALID_ARGUMENT, "null architecture");
-  Choices c = to_choices(*a);
+  Choices c = to_choices(a);
   as<Space>(self)->check_ranges(c);
   return c;
 }
@@ -720,7 +727,7 @@ inline const nas_distance_v1_t *distance_vtable() {
       [](const nas_instance_t *self, const nas_arch_t *a, const nas_arch_t *b, double *out,
          nas_error_t *e) {
         return guard(e, [&] {
-          *out = as<Distance>(self)->distance(to_choices(*a), to_choices(*b));
+          *out = as<Distance>(self)->distance(to_choices(a), to_choices(b));
           return NAS_OK;
         });
       },
@@ -740,7 +747,7 @@ inline const nas_features_v1_t *features_vtable() {
             throw Error(NAS_ERR_BUFFER_TOO_SMALL, "features: room for " + std::to_string(cap) +
                                                       ", need " +
                                                       std::to_string(d->feature_dimension()));
-          d->features(to_choices(*a), out);
+          d->features(to_choices(a), out);
           return NAS_OK;
         });
       },
@@ -764,7 +771,7 @@ inline const nas_predictor_v1_t *predictor_vtable() {
       [](const nas_instance_t *self, const nas_arch_t *a, double *mean, double *variance,
          nas_error_t *e) {
         return guard(e, [&] {
-          auto [m, v] = as<Predictor>(self)->predict(to_choices(*a));
+          auto [m, v] = as<Predictor>(self)->predict(to_choices(a));
           *mean = m;
           *variance = v;
           return NAS_OK;
