@@ -287,7 +287,9 @@ void read_budget(const toml::node &node, Reader &r, Budget &b) {
     r.problem(b.pos, "'budget' must be a table such as { evaluations = 150 }");
     return;
   }
-  r.only_keys(*t, "budget", {"evaluations", "seconds", "simulated_seconds", "time_metric"});
+  r.only_keys(*t, "budget",
+              {"evaluations", "seconds", "simulated_seconds", "time_metric", "fidelity_weighted"});
+  b.fidelity_weighted = r.get<bool>(*t, "fidelity_weighted", "true or false").value_or(false);
   b.evaluations = r.get<int64_t>(*t, "evaluations", "an integer");
   b.seconds = r.get<double>(*t, "seconds", "a number");
   b.simulated_seconds = r.get<double>(*t, "simulated_seconds", "a number");

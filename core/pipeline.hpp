@@ -32,6 +32,7 @@ struct Budget {
   std::optional<double> seconds;           // wall clock of the stage
   std::optional<double> simulated_seconds; // sum of `time_metric` over evaluated trials
   std::string time_metric = "train_seconds";
+  bool fidelity_weighted = false; // an evaluation costs its fidelity (multi-fidelity search)
   SourcePos pos;
   SourcePos time_metric_pos;
   bool empty() const { return !evaluations && !seconds && !simulated_seconds; }

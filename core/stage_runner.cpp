@@ -197,6 +197,7 @@ private:
     cache_key_of_[t.id] = cache_key;
     submitted_[t.id] = std::move(t);
     ++summary_.evaluated;
+    spent_evaluations_ += spec_.budget.fidelity_weighted ? job.fidelity : 1.0;
     c_.executor.submit(std::move(job));
   }
 
@@ -336,8 +337,11 @@ private:
 
   std::optional<std::string> budget_spent() const {
     const Budget &b = spec_.budget;
-    if (b.evaluations && summary_.evaluated >= *b.evaluations)
-      return "budget of " + std::to_string(*b.evaluations) + " evaluations spent";
+    // Full evaluations spent; with fidelity_weighted, a trial at fidelity f costs f (a
+    // tolerance keeps sums such as 27 x 1/27 from stopping one short).
+    if (b.evaluations && spent_evaluations_ >= static_cast<double>(*b.evaluations) - 1e-9)
+      return "budget of " + std::to_string(*b.evaluations) +
+             (b.fidelity_weighted ? " fidelity-weighted" : "") + " evaluations spent";
     if (b.seconds && now_seconds() - start_ >= *b.seconds)
       return "budget of " + std::to_string(*b.seconds) + " s spent";
     if (b.simulated_seconds && simulated_seconds_ >= *b.simulated_seconds)
@@ -392,6 +396,7 @@ private:
   StageSummary summary_;
   double start_ = 0;
   double simulated_seconds_ = 0;
+  double spent_evaluations_ = 0; // evaluations handed out, each weighted by fidelity if asked
   double best_objective_ = NAN;
   bool stopped_ = false;
   bool waiting_on_strategy_ = false;
