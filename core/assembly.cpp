@@ -158,13 +158,28 @@ Instance &Assembly::build(const PluginSpec &spec, const Registry &registry,
   return self;
 }
 
-Assembly::Assembly(const Pipeline &pipeline, const Registry &registry,
-                   std::shared_ptr<RunContext> run) {
-  check_pipeline(pipeline, registry);
+Instance &Assembly::build_space(const Pipeline &pipeline, const Registry &registry,
+                                const std::shared_ptr<RunContext> &run) {
   space_ = &build(pipeline.space, registry, run);
   if (!space_->interface<nas_space_v1_t>(NAS_SPACE_V1))
     throw PipelineError(pipeline.space.name_pos,
                         pipeline.space.name + " does not offer " NAS_SPACE_V1);
+  return *space_;
+}
+
+Instance *Assembly::build_evaluator(const StageSpec &stage, const Registry &registry,
+                                    const std::shared_ptr<RunContext> &run) {
+  Instance *e = &build(stage.evaluator, registry, run);
+  if (!e->interface<nas_evaluator_v1_t>(NAS_EVALUATOR_V1))
+    throw PipelineError(stage.evaluator.name_pos,
+                        stage.evaluator.name + " does not offer " NAS_EVALUATOR_V1);
+  return e;
+}
+
+Assembly::Assembly(const Pipeline &pipeline, const Registry &registry,
+                   std::shared_ptr<RunContext> run) {
+  check_pipeline(pipeline, registry);
+  build_space(pipeline, registry, run);
   for (const auto &stage : pipeline.stages) {
     StageInstances s;
     if (stage.strategy) {
@@ -173,12 +188,19 @@ Assembly::Assembly(const Pipeline &pipeline, const Registry &registry,
         throw PipelineError(stage.strategy->name_pos,
                             stage.strategy->name + " does not offer " NAS_STRATEGY_V1);
     }
-    s.evaluator = &build(stage.evaluator, registry, run);
-    if (!s.evaluator->interface<nas_evaluator_v1_t>(NAS_EVALUATOR_V1))
-      throw PipelineError(stage.evaluator.name_pos,
-                          stage.evaluator.name + " does not offer " NAS_EVALUATOR_V1);
+    s.evaluator = build_evaluator(stage, registry, run);
     stages_.push_back(s);
   }
+}
+
+std::unique_ptr<Assembly> Assembly::for_worker(const Pipeline &pipeline,
+                                               const Registry &registry,
+                                               std::shared_ptr<RunContext> run, size_t stage) {
+  std::unique_ptr<Assembly> a(new Assembly());
+  a->build_space(pipeline, registry, run);
+  a->stages_.resize(pipeline.stages.size());
+  a->stages_.at(stage).evaluator = a->build_evaluator(pipeline.stages.at(stage), registry, run);
+  return a;
 }
 
 Assembly::~Assembly() {

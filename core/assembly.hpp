@@ -27,6 +27,10 @@ public:
   // Checks, then creates and binds. A plugin's own refusal of its config becomes a
   // PipelineError at the key it names.
   Assembly(const Pipeline &pipeline, const Registry &registry, std::shared_ptr<RunContext> run);
+  // What a worker process needs: the space and stage `stage`'s evaluator only (no
+  // strategies, no other stage's evaluator). stage(i) is empty for every other stage.
+  static std::unique_ptr<Assembly> for_worker(const Pipeline &pipeline, const Registry &registry,
+                                              std::shared_ptr<RunContext> run, size_t stage);
   ~Assembly();
   Assembly(const Assembly &) = delete;
   Assembly &operator=(const Assembly &) = delete;
@@ -37,6 +41,11 @@ public:
   const std::vector<std::unique_ptr<Instance>> &instances() const { return owned_; }
 
 private:
+  Assembly() = default;
+  Instance &build_space(const Pipeline &pipeline, const Registry &registry,
+                        const std::shared_ptr<RunContext> &run);
+  Instance *build_evaluator(const StageSpec &stage, const Registry &registry,
+                            const std::shared_ptr<RunContext> &run);
   Instance &build(const PluginSpec &spec, const Registry &registry,
                   const std::shared_ptr<RunContext> &run);
   std::vector<std::unique_ptr<Instance>> owned_; // creation order; destroyed in reverse

@@ -31,6 +31,7 @@ struct TrialOutcome {
   Json metrics = Json::object();
   std::string error;
   double started = 0, ended = 0;
+  int worker = 0; // which worker ran it (0: the host process)
 };
 
 class Executor {
