@@ -193,8 +193,7 @@ Assembly::Assembly(const Pipeline &pipeline, const Registry &registry,
   }
 }
 
-std::unique_ptr<Assembly> Assembly::for_worker(const Pipeline &pipeline,
-                                               const Registry &registry,
+std::unique_ptr<Assembly> Assembly::for_worker(const Pipeline &pipeline, const Registry &registry,
                                                std::shared_ptr<RunContext> run, size_t stage) {
   std::unique_ptr<Assembly> a(new Assembly());
   a->build_space(pipeline, registry, run);

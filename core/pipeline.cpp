@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -62,6 +63,23 @@ double parse_duration(const std::string &text) {
   return total;
 }
 
+int64_t parse_memory_size(const std::string &text) {
+  static const std::regex size(R"(\s*(\d+(\.\d*)?)\s*([KMGT]?)(i?B)?\s*)", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(text, m, size))
+    throw std::invalid_argument("expected a size such as \"2G\", \"512M\", \"1.5GiB\" or a "
+                                "number of bytes, got \"" +
+                                text + "\"");
+  static const std::string units = "KMGT";
+  std::string unit = m[3];
+  double bytes = std::stod(m[1]);
+  if (!unit.empty())
+    bytes *= std::pow(1024.0, static_cast<double>(units.find(std::toupper(unit[0])) + 1));
+  if (bytes >= 9.2e18)
+    throw std::invalid_argument("\"" + text + "\" is too large");
+  return static_cast<int64_t>(bytes);
+}
+
 namespace {
 
 // A table's entries in file order (TOML++ keeps them sorted by name); entries without a
@@ -114,7 +132,7 @@ public:
         for (const char *a : allowed)
           list += (list.empty() ? "" : ", ") + std::string(a);
         problem(pos(key), "unknown key '" + std::string(key.str()) + "' in " + where +
-                                       "; expected one of: " + list);
+                              "; expected one of: " + list);
       }
     }
   }
@@ -158,8 +176,7 @@ public:
     if (auto t = n.as_table()) {
       Json out = Json::object();
       for (auto [k, v] : in_file_order(*t)) {
-        std::string sub =
-            path.empty() ? std::string(k->str()) : path + "." + std::string(k->str());
+        std::string sub = path.empty() ? std::string(k->str()) : path + "." + std::string(k->str());
         out[std::string(k->str())] = to_json(*v, sub, spec);
         spec.key_pos[sub] = pos(*k);
       }
@@ -374,13 +391,15 @@ void read_execution(const toml::table &root, Reader &r, Execution &e) {
     r.problem(r.pos(*node), "'execution' must be a table");
     return;
   }
-  r.only_keys(*t, "[execution]", {"engine", "workers", "trial_timeout"});
+  r.only_keys(*t, "[execution]",
+              {"engine", "workers", "trial_timeout", "trial_memory", "threads_per_worker"});
   if (auto v = r.get<std::string>(*t, "engine", "a string")) {
     e.engine = *v;
     e.engine_pos = r.pos(*t->get("engine"));
-    if (e.engine != "inline")
+    if (e.engine != "inline" && e.engine != "local")
       r.problem(e.engine_pos, "engine \"" + e.engine +
-                                  "\" is not available in this version; expected \"inline\"");
+                                  "\" is not available in this version; expected one of: "
+                                  "\"inline\" (in the host), \"local\" (worker processes)");
   }
   if (auto v = r.get<int64_t>(*t, "workers", "an integer")) {
     e.workers = *v;
@@ -395,23 +414,50 @@ void read_execution(const toml::table &root, Reader &r, Execution &e) {
         e.trial_timeout = *d;
       else
         throw std::invalid_argument("expected a duration such as \"30m\" or seconds");
+      if (!(e.trial_timeout >= 0))
+        throw std::invalid_argument("a timeout cannot be negative");
     } catch (const std::exception &ex) {
       r.problem(r.pos(*n), std::string("trial_timeout: ") + ex.what());
     }
+  }
+  if (const toml::node *n = t->get("trial_memory")) {
+    try {
+      if (auto s = n->value_exact<std::string>())
+        e.trial_memory = parse_memory_size(*s);
+      else if (auto b = n->value_exact<int64_t>())
+        e.trial_memory = *b;
+      else
+        throw std::invalid_argument("expected a size such as \"2G\", \"512M\" or bytes");
+      if (e.trial_memory < 0)
+        throw std::invalid_argument("a size cannot be negative");
+    } catch (const std::exception &ex) {
+      r.problem(r.pos(*n), std::string("trial_memory: ") + ex.what());
+    }
+  }
+  if (auto v = r.get<int64_t>(*t, "threads_per_worker", "an integer")) {
+    e.threads_per_worker = *v;
+    if (e.threads_per_worker < 1)
+      r.problem(r.pos(*t->get("threads_per_worker")), "threads_per_worker must be at least 1");
   }
 }
 
 } // namespace
 
 Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> &overrides) {
-  Pipeline p;
-  p.file = file;
   std::ifstream in(file, std::ios::binary);
   if (!in)
     throw PipelineError(SourcePos{file}, "cannot read the pipeline file");
   std::stringstream buf;
   buf << in.rdbuf();
-  p.text = buf.str();
+  return parse_pipeline_text(file, buf.str(), overrides);
+}
+
+Pipeline parse_pipeline_text(const std::string &file, const std::string &text,
+                             const std::vector<std::string> &overrides) {
+  Pipeline p;
+  p.file = file;
+  p.text = text;
+  p.overrides = overrides;
   p.dir = fs::absolute(fs::path(file)).parent_path().lexically_normal().string();
 
   toml::table root;
@@ -428,7 +474,15 @@ Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> 
 
   if (const toml::node *n = root.get("experiment")) {
     if (const toml::table *t = n->as_table()) {
-      r.only_keys(*t, "[experiment]", {"name", "seed", "output"});
+      r.only_keys(*t, "[experiment]", {"name", "seed", "output", "durability"});
+      if (auto d = r.get<std::string>(*t, "durability", "a string")) {
+        if (*d != "normal" && *d != "full")
+          r.problem(r.pos(*t->get("durability")),
+                    "durability must be \"normal\" (survives a killed host) or \"full\" "
+                    "(survives a power loss), got \"" +
+                        *d + "\"");
+        p.durability_full = *d == "full";
+      }
       p.name = r.get<std::string>(*t, "name", "a string").value_or("");
       if (auto s = r.get<int64_t>(*t, "seed", "an integer")) {
         if (*s < 0)
@@ -451,7 +505,8 @@ Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> 
     if (auto s = r.plugin_spec(*n, "space", "[space]"))
       p.space = *s;
   } else {
-    r.problem(SourcePos{file}, "missing [space] table (plugin = \"<name>\"; `nas plugins` lists them)");
+    r.problem(SourcePos{file},
+              "missing [space] table (plugin = \"<name>\"; `nas plugins` lists them)");
   }
 
   if (const toml::node *n = root.get("stage")) {

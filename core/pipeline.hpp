@@ -74,9 +74,11 @@ struct Objective {
 };
 
 struct Execution {
-  std::string engine = "inline";
+  std::string engine = "inline"; // or "local": worker processes
   int64_t workers = 1;
-  double trial_timeout = 0; // seconds; 0 = none
+  double trial_timeout = 0;       // seconds; 0 = none (local engine)
+  int64_t trial_memory = 0;       // bytes; 0 = none (local engine)
+  int64_t threads_per_worker = 0; // 0 = the cores split among the workers
   SourcePos engine_pos;
 };
 
@@ -86,19 +88,30 @@ struct Pipeline {
   std::string text; // the file as read
   std::string name;
   uint64_t seed = 0;
-  std::string output; // the run folder
+  std::string output;           // the run folder
+  bool durability_full = false; // [experiment] durability = "full": survive a power loss
   Objective objective;
   PluginSpec space;
   std::vector<StageSpec> stages;
   Execution execution;
   std::vector<std::string> plugin_paths; // [plugins] paths, absolute
+  // What else the host loaded it with, so worker processes load it alike.
+  std::vector<std::string> overrides;          // the --set values applied
+  std::vector<std::string> extra_plugin_paths; // --plugin-path folders, absolute
 };
 
 // Reads `file`, applies `overrides` ("dotted.path=value", values parsed as TOML, else taken
 // as a string), and checks the structure. Throws PipelineError listing every problem.
 Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> &overrides);
 
+// The same from the text of `file` as already read (worker processes get the host's text:
+// the file may have changed since).
+Pipeline parse_pipeline_text(const std::string &file, const std::string &text,
+                             const std::vector<std::string> &overrides);
+
 // "30m", "2h", "45s", "1h30m" or a number of seconds.
 double parse_duration(const std::string &text);
+// "2G", "512M", "1.5GiB", "64k" (binary units) or a number of bytes.
+int64_t parse_memory_size(const std::string &text);
 
 } // namespace nas::core

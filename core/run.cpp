@@ -2,8 +2,11 @@
 
 #include "assembly.hpp"
 #include "errors.hpp"
-#include "inline_executor.hpp"
+#include "executor_factory.hpp"
 #include "version.hpp"
+
+#include <algorithm>
+#include <map>
 
 #include <spdlog/spdlog.h>
 
@@ -66,30 +69,53 @@ Json summarize(const Pipeline &pipeline, const RunResult &result) {
 }
 
 std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly &assembly,
-                                        std::shared_ptr<RunContext> run) {
+                                        std::shared_ptr<RunContext> run, RunStore &store) {
   auto result = std::make_unique<RunResult>();
   result->run_dir = run->run_dir;
-  for (const auto &inst : assembly.instances())
+  for (const auto &inst : assembly.instances()) {
     spdlog::debug("{}: {} {} ({})", inst->path(), inst->descriptor().name,
                   inst->descriptor().version, inst->descriptor().file);
+    store.set_plugin(inst->path(), inst->descriptor().name, inst->descriptor().version,
+                     inst->descriptor().file);
+  }
+  store.commit();
 
-  ResultsWriter writer(run->run_dir);
+  // What earlier sessions finished: repeats are answered from it, later stages seeded by it.
+  std::map<std::string, std::string> identity_of_stage;
+  for (size_t i = 0; i < pipeline.stages.size(); ++i)
+    identity_of_stage[pipeline.stages[i].name] = evaluator_identity(
+        pipeline.stages[i].evaluator, assembly.stage(i).evaluator->descriptor().version);
+  for (TrialRecord &t : store.trials())
+    result->state.restore(std::move(t), identity_of_stage[t.stage]);
+  std::map<int, StageRow> rows;
+  for (const StageRow &row : store.stages())
+    rows[row.index] = row;
+
   ProgressDisplay progress;
+  run->on_report = [&](const std::string &path, int64_t step, const std::string &json) {
+    store.add_report(run->current_trial, path, step, json);
+  };
   for (size_t i = 0; i < pipeline.stages.size(); ++i) {
-    InlineExecutor executor(*assembly.stage(i).evaluator, *run,
-                            static_cast<size_t>(pipeline.execution.workers));
-    run->on_report = [&](const std::string &path, int64_t step, const std::string &json) {
-      writer.write_report(run->current_trial, path, step, json);
-    };
-    StageContext context{pipeline,         i,        assembly.stage(i),
-                         assembly.space(), executor, result->state,
-                         writer,           progress, *run};
+    auto row = rows.find(static_cast<int>(i));
+    if (row != rows.end() && row->second.status != "running") {
+      result->stages.push_back(summary_of_finished_stage(result->state, row->second));
+      if (result->stages.back().failed)
+        throw RunError("stage '" + row->second.name +
+                       "' failed in an earlier session: " + row->second.end_reason);
+      continue;
+    }
+    auto owned_executor = make_executor(pipeline, i, *assembly.stage(i).evaluator, *run);
+    Executor &executor = *owned_executor; // [execution] engine: inline or local workers
+    StageContext context{
+        pipeline, i,   assembly.stage(i), assembly.space(), executor, result->state, store,
+        progress, *run};
+    context.elapsed_before = row != rows.end() ? row->second.elapsed : 0.0;
     StageSummary summary = run_stage(context);
     spdlog::info("stage '{}' ended: {} ({} trials, {} evaluated, {} cached, {:.2f} s)",
                  summary.name, summary.end_reason, summary.trials, summary.evaluated,
                  summary.cached, summary.seconds);
     result->stages.push_back(summary);
-    writer.write_summary(summarize(pipeline, *result));
+    write_summary(run->run_dir, summarize(pipeline, *result));
     if (summary.failed)
       throw RunError("stage '" + summary.name + "' failed: " + summary.end_reason);
     if (run->cancelled) {
@@ -98,7 +124,38 @@ std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly
     }
   }
   run->on_report = nullptr;
+  write_summary(run->run_dir, summarize(pipeline, *result));
+  export_trials(run->run_dir, result->state);
   return result;
+}
+
+void write_summary(const std::string &run_dir, const Json &summary) {
+  std::string path = run_dir + "/summary.json";
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << summary.dump(2) << "\n";
+    if (!out)
+      throw RunError("cannot write " + tmp);
+  }
+  fs::rename(tmp, path); // never a half-written summary
+}
+
+void export_trials(const std::string &run_dir, const RunState &state) {
+  std::vector<const TrialRecord *> by_id;
+  for (const auto &t : state.trials)
+    by_id.push_back(&t);
+  std::sort(by_id.begin(), by_id.end(),
+            [](const TrialRecord *a, const TrialRecord *b) { return a->id < b->id; });
+  std::string path = run_dir + "/trials.jsonl", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    for (const TrialRecord *t : by_id)
+      out << to_json(*t).dump() << "\n";
+    if (!out)
+      throw RunError("cannot write " + tmp);
+  }
+  fs::rename(tmp, path);
 }
 
 } // namespace nas::core

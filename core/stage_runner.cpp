@@ -9,30 +9,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
+#include <cstring>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace nas::core {
 
-std::vector<const TrialRecord *> RunState::top(const std::string &stage, size_t k) const {
-  std::vector<const TrialRecord *> ok;
-  for (const auto &t : trials)
-    if (t.stage == stage && t.status == NAS_TRIAL_OK)
-      ok.push_back(&t);
-  std::stable_sort(ok.begin(), ok.end(), [](const TrialRecord *a, const TrialRecord *b) {
-    return a->objective > b->objective;
-  });
-  std::vector<const TrialRecord *> out;
-  std::set<std::string> keys;
-  for (const TrialRecord *t : ok)
-    if (out.size() < k && keys.insert(t->key).second)
-      out.push_back(t);
-  return out;
-}
-
 namespace {
+
+// How many tells between strategy snapshots: replay after a crash stays short.
+constexpr int kSnapshotEvery = 100;
 
 struct Proposal {
   std::vector<int32_t> choices;
@@ -40,6 +29,37 @@ struct Proposal {
   int64_t resume_from = -1;
   std::string tag;
 };
+
+// An ask as the log keeps it: what the strategy (or the earlier stage) answered.
+struct Asked {
+  nas_status_t status = NAS_OK;
+  Proposal proposal;
+  std::string error;
+};
+
+Json to_json(const Asked &a) {
+  if (a.status != NAS_OK)
+    return {{"status", a.status == NAS_WAIT ? "wait" : "done"}};
+  return {{"status", "ok"},
+          {"choices", a.proposal.choices},
+          {"fidelity", a.proposal.fidelity},
+          {"resume_from", a.proposal.resume_from},
+          {"tag", a.proposal.tag}};
+}
+
+// Counts a recorded trial (evaluations are counted when they are handed out).
+void add_to_summary(StageSummary &s, const TrialRecord &t) {
+  ++s.trials;
+  ++s.by_status[status_name(t.status)];
+  if (t.status == NAS_TRIAL_CACHED)
+    ++s.cached;
+}
+
+// Whether a stored trial went to the evaluator: not a repeat, and inside the space (a
+// proposal the space refused has no canonical string).
+bool was_evaluated(const TrialRecord &t) {
+  return t.status != NAS_TRIAL_CACHED && !t.canonical.empty();
+}
 
 class StageLoop {
 public:
@@ -50,15 +70,16 @@ public:
     if (strategy_)
       strategy_vt_ = strategy_->interface<nas_strategy_v1_t>(NAS_STRATEGY_V1);
     tabular_ = (evaluator_.descriptor().flags & NAS_FLAG_TABULAR) != 0;
-    // Repeats are answered only by the same evaluator with the same config.
-    evaluator_identity_ = evaluator_.descriptor().name + "@" + evaluator_.descriptor().version +
-                          " " + spec_.evaluator.config.dump() + " ";
+    identity_ = evaluator_identity(spec_.evaluator, evaluator_.descriptor().version);
+    snapshots_ = strategy_vt_ && NAS_HAS_FIELD(strategy_vt_, nas_strategy_v1_t, load) &&
+                 strategy_vt_->save && strategy_vt_->load;
   }
 
   StageSummary run() {
     start_ = now_seconds();
     seed_from_earlier_stage();
-    spdlog::info("stage '{}': {}", spec_.name, describe_budget());
+    resume();
+    spdlog::info("stage '{}': {}", spec_.name, describe());
     while (true) {
       fill_executor();
       if (c_.executor.in_flight() == 0) {
@@ -70,19 +91,15 @@ public:
         summary_.failed = true;
         break;
       }
-      complete(c_.executor.wait_one());
+      TrialOutcome outcome = c_.executor.wait_one();
+      complete(std::move(outcome));
     }
-    c_.writer.flush();
-    c_.progress.update(spec_.name, summary_.trials, budget_total(), best_value(), rate(), true);
-    c_.progress.finish();
-    summary_.seconds = now_seconds() - start_;
-    auto top = c_.state.top(spec_.name, 1);
-    summary_.best = top.empty() ? nullptr : top.front();
+    finish();
     return summary_;
   }
 
 private:
-  // ---- proposing -------------------------------------------------------------------------
+  // ---- asking ----------------------------------------------------------------------------
 
   void fill_executor() {
     waiting_on_strategy_ = false;
@@ -95,56 +112,61 @@ private:
         end(*reason);
         return;
       }
-      std::optional<Proposal> p = next_proposal();
-      if (!p)
+      int64_t id = c_.state.next_id;
+      Asked a = ask(id);
+      c_.store.log(static_cast<int>(c_.index), "ask", id, to_json(a).dump());
+      if (a.status == NAS_WAIT) {
+        waiting_on_strategy_ = true;
         return;
-      handle(*p);
+      }
+      if (a.status == NAS_DONE) {
+        end(strategy_ ? "the strategy has nothing more to propose"
+                      : "every architecture handed from stage '" + spec_.from->stage + "' is done");
+        return;
+      }
+      c_.state.next_id = id + 1;
+      handle(id, std::move(a.proposal));
     }
   }
 
-  std::optional<Proposal> next_proposal() {
+  // One ask of the strategy, or the next architecture handed from the earlier stage.
+  Asked ask(int64_t trial_id) {
+    Asked a;
     if (!strategy_) {
       if (seeded_.empty()) {
-        end("every architecture handed from stage '" + spec_.from->stage + "' is done");
-        return std::nullopt;
+        a.status = NAS_DONE;
+      } else {
+        a.proposal = seeded_.front();
+        seeded_.pop_front();
       }
-      Proposal p = seeded_.front();
-      seeded_.pop_front();
-      return p;
+      return a;
     }
-    Proposal p;
-    p.choices.assign(num_decisions(), 0);
+    a.proposal.choices.assign(space_.num_decisions(), 0);
     nas_ask_t ask{};
     ask.struct_size = sizeof ask;
-    ask.trial_id = c_.state.next_id;
-    ask.n = static_cast<uint32_t>(p.choices.size());
-    ask.choices = p.choices.data();
+    ask.trial_id = trial_id;
+    ask.n = static_cast<uint32_t>(a.proposal.choices.size());
+    ask.choices = a.proposal.choices.data();
     ask.fidelity = 1.0;
     ask.resume_from = -1;
     nas_error_t error = make_error();
-    nas_status_t status = strategy_vt_->ask(strategy_->raw(), &ask, &error);
-    if (status == NAS_WAIT) {
-      waiting_on_strategy_ = true;
-      return std::nullopt;
-    }
-    if (status == NAS_DONE) {
-      end("the strategy has nothing more to propose");
-      return std::nullopt;
-    }
-    if (status != NAS_OK)
+    a.status = strategy_vt_->ask(strategy_->raw(), &ask, &error);
+    if (a.status < NAS_OK)
       throw RunError(strategy_->descriptor().name + " failed to propose: " + error.message);
+    if (a.status != NAS_OK)
+      return a;
     if (!(ask.fidelity > 0.0 && ask.fidelity <= 1.0))
       throw RunError(strategy_->descriptor().name + " proposed fidelity " +
                      std::to_string(ask.fidelity) + ", outside (0, 1]");
-    p.fidelity = ask.fidelity;
-    p.resume_from = ask.resume_from;
-    p.tag.assign(ask.tag, strnlen(ask.tag, sizeof ask.tag));
-    return p;
+    a.proposal.fidelity = ask.fidelity;
+    a.proposal.resume_from = ask.resume_from;
+    a.proposal.tag.assign(ask.tag, strnlen(ask.tag, sizeof ask.tag));
+    return a;
   }
 
-  void handle(Proposal &p) {
+  void handle(int64_t id, Proposal p) {
     TrialRecord t;
-    t.id = c_.state.next_id++;
+    t.id = id;
     t.stage = spec_.name;
     t.fidelity = p.fidelity;
     t.tag = p.tag;
@@ -159,22 +181,21 @@ private:
       t.status = NAS_TRIAL_INVALID;
       t.error = e.what();
       t.ended = t.started;
-      record_and_tell(std::move(t), false);
+      record_and_tell(std::move(t), 0);
       count_unevaluated();
       return;
     }
     if (spec_.dedupe == "none")
-      t.repeat = c_.state.evaluations[evaluator_identity_ + t.canonical]++;
+      t.repeat = c_.state.evaluations[identity_ + t.canonical]++;
     t.seed = nas::derive_seed(nas::derive_seed(c_.pipeline.seed, t.canonical),
                               std::to_string(t.fidelity) + "/" + std::to_string(t.repeat));
-    std::string cache_key = evaluator_identity_ + std::to_string(t.fidelity) + " " +
-                            std::to_string(t.repeat) + " " + t.key;
+    std::string key = cache_key(identity_, t.fidelity, t.repeat, t.key);
 
-    if (auto hit = c_.state.answered.find(cache_key); hit != c_.state.answered.end()) {
+    if (auto hit = c_.state.answered.find(key); hit != c_.state.answered.end()) {
       answer_from(t, c_.state.trial(hit->second));
       return;
     }
-    if (auto pending = in_flight_keys_.find(cache_key); pending != in_flight_keys_.end()) {
+    if (auto pending = in_flight_keys_.find(key); pending != in_flight_keys_.end()) {
       waiting_[pending->second].push_back(std::move(t)); // answered when the first one ends
       return;
     }
@@ -193,8 +214,8 @@ private:
     }
     if (p.resume_from > 0)
       job.resume_from = artifact_dir(p.resume_from);
-    in_flight_keys_[cache_key] = t.id;
-    cache_key_of_[t.id] = cache_key;
+    in_flight_keys_[key] = t.id;
+    cache_key_of_[t.id] = key;
     submitted_[t.id] = std::move(t);
     ++summary_.evaluated;
     spent_evaluations_ += spec_.budget.fidelity_weighted ? job.fidelity : 1.0;
@@ -209,7 +230,7 @@ private:
     t.error = earlier.error;
     t.cached_from = earlier.id;
     t.ended = now_seconds();
-    record_and_tell(std::move(t), true);
+    record_and_tell(std::move(t), 0);
     count_unevaluated();
   }
 
@@ -262,15 +283,13 @@ private:
         simulated_seconds_ += m->get<double>();
     }
 
-    std::string cache_key = cache_key_of_[t.id];
+    std::string key = cache_key_of_[t.id];
     cache_key_of_.erase(t.id);
-    in_flight_keys_.erase(cache_key);
+    in_flight_keys_.erase(key);
     int64_t id = t.id;
-    bool deterministic = t.status == NAS_TRIAL_OK || t.status == NAS_TRIAL_INFEASIBLE ||
-                         t.status == NAS_TRIAL_INVALID;
-    if (deterministic)
-      c_.state.answered[cache_key] = id;
-    record_and_tell(std::move(t), false);
+    if (is_reusable(t.status))
+      c_.state.answered[key] = id;
+    record_and_tell(std::move(t), outcome.worker);
 
     if (auto w = waiting_.find(id); w != waiting_.end()) {
       std::vector<TrialRecord> waiting = std::move(w->second);
@@ -280,18 +299,20 @@ private:
     }
   }
 
-  void record_and_tell(TrialRecord t, bool cached) {
-    if (cached)
-      ++summary_.cached;
-    ++summary_.trials;
-    ++summary_.by_status[status_name(t.status)];
+  // Stores the trial and its tell in one transaction, then tells the strategy: a strategy
+  // never learns of a result that a crash could lose.
+  void record_and_tell(TrialRecord t, int worker) {
+    c_.store.add_trial(t, worker);
+    c_.store.log(static_cast<int>(c_.index), "tell", t.id, "{}");
+    commit();
+    add_to_summary(summary_, t);
     if (t.status == NAS_TRIAL_OK && (std::isnan(best_objective_) || t.objective > best_objective_))
       best_objective_ = t.objective;
     if (t.status != NAS_TRIAL_OK && t.status != NAS_TRIAL_CACHED && !t.error.empty())
       spdlog::debug("trial {} {}: {}", t.id, status_name(t.status), t.error);
-    c_.writer.write(t);
     const TrialRecord &stored = c_.state.add(std::move(t));
     tell(stored);
+    maybe_snapshot();
     c_.progress.update(spec_.name, summary_.trials, budget_total(), best_value(), rate());
   }
 
@@ -313,6 +334,136 @@ private:
                      std::to_string(t.id) + ": " + error.message);
   }
 
+  // ---- durability ------------------------------------------------------------------------
+
+  void commit() {
+    // The stage's elapsed time (for a seconds budget across sessions) is kept to the second.
+    double now = now_seconds();
+    if (now - last_stage_write_ >= 1.0) {
+      last_stage_write_ = now;
+      c_.store.set_stage({static_cast<int>(c_.index), spec_.name, "running", "", elapsed()});
+    }
+    c_.store.commit();
+  }
+
+  // Saves the strategy's state every kSnapshotEvery tells; it lands with the next commit
+  // and stands for the state after the last logged entry.
+  void maybe_snapshot(bool now = false) {
+    if (!snapshots_ || (!now && ++tells_since_snapshot_ < kSnapshotEvery))
+      return;
+    tells_since_snapshot_ = 0;
+    nas::detail::StringSink sink;
+    nas_error_t error = make_error();
+    nas_status_t status = strategy_vt_->save(strategy_->raw(), &sink, &error);
+    if (status == NAS_ERR_UNSUPPORTED) {
+      snapshots_ = false; // resume replays the whole log instead
+      return;
+    }
+    if (status != NAS_OK)
+      throw RunError(strategy_->descriptor().name + " failed to save its state: " + error.message);
+    c_.store.add_snapshot(static_cast<int>(c_.index), c_.store.last_seq(), sink.text);
+  }
+
+  void finish() {
+    summary_.seconds = elapsed();
+    auto top = c_.state.top(spec_.name, 1);
+    summary_.best = top.empty() ? nullptr : top.front();
+    if (summary_.end_reason != "interrupted") {
+      maybe_snapshot(true);
+      c_.store.set_stage({static_cast<int>(c_.index), spec_.name,
+                          summary_.failed ? "failed" : "done", summary_.end_reason,
+                          summary_.seconds});
+    }
+    c_.store.commit();
+    c_.progress.update(spec_.name, summary_.trials, budget_total(), best_value(), rate(), true);
+    c_.progress.finish();
+  }
+
+  // ---- resume ----------------------------------------------------------------------------
+
+  // Continues a stage an earlier session left: the strategy gets its last snapshot and the
+  // log after it replayed (each replayed ask must propose what the log holds: strategies
+  // are deterministic given their seeds), and the trials that were pending run again.
+  void resume() {
+    const int stage = static_cast<int>(c_.index);
+    std::vector<LogEntry> log = c_.store.log_after(stage, 0);
+    if (log.empty())
+      return;
+    summary_.resumed = true;
+    for (const auto &t : c_.state.trials)
+      if (t.stage == spec_.name) {
+        add_to_summary(summary_, t);
+        if (t.status == NAS_TRIAL_OK &&
+            (std::isnan(best_objective_) || t.objective > best_objective_))
+          best_objective_ = t.objective;
+        if (was_evaluated(t)) {
+          ++summary_.evaluated;
+          spent_evaluations_ += spec_.budget.fidelity_weighted ? t.fidelity : 1.0;
+        }
+        auto m = t.metrics.find(spec_.budget.time_metric);
+        if (t.status != NAS_TRIAL_CACHED && m != t.metrics.end() && m->is_number())
+          simulated_seconds_ += m->get<double>();
+        bool unevaluated = t.status == NAS_TRIAL_CACHED || t.status == NAS_TRIAL_INVALID;
+        cached_in_a_row_ = unevaluated ? cached_in_a_row_ + 1 : 0;
+      }
+
+    int64_t from = 0;
+    if (auto snapshot = c_.store.last_snapshot(stage); snapshot && snapshots_) {
+      nas_error_t error = make_error();
+      if (strategy_vt_->load(strategy_->raw(), snapshot->second.data(), snapshot->second.size(),
+                             &error) != NAS_OK)
+        throw RunError(strategy_->descriptor().name +
+                       " cannot load its saved state to resume: " + error.message);
+      from = snapshot->first;
+    }
+    std::vector<std::pair<int64_t, Proposal>> pending; // asked, never told, in ask order
+    std::set<int64_t> told;
+    for (const LogEntry &e : log) {
+      if (e.kind == "tell")
+        told.insert(e.trial);
+    }
+    for (const LogEntry &e : log) {
+      Json logged = Json::parse(e.detail);
+      if (e.kind == "ask") {
+        if (e.seq > from || !strategy_)
+          replay_ask(e, logged);
+        if (logged.value("status", "") != "ok")
+          continue;
+        if (!told.count(e.trial))
+          pending.emplace_back(e.trial, proposal_of(logged));
+        c_.state.next_id = std::max(c_.state.next_id, e.trial + 1);
+      } else if (e.kind == "tell" && e.seq > from) {
+        if (!c_.state.has(e.trial))
+          throw RunError("the store's log tells trial " + std::to_string(e.trial) +
+                         ", which it does not hold: the store is damaged");
+        tell(c_.state.trial(e.trial));
+      }
+    }
+    if (!pending.empty())
+      spdlog::info("stage '{}': resuming; {} trial(s) that were running run again", spec_.name,
+                   pending.size());
+    for (auto &[id, p] : pending)
+      handle(id, std::move(p));
+  }
+
+  static Proposal proposal_of(const Json &logged) {
+    Proposal p;
+    p.choices = logged.at("choices").get<std::vector<int32_t>>();
+    p.fidelity = logged.value("fidelity", 1.0);
+    p.resume_from = logged.value("resume_from", int64_t{-1});
+    p.tag = logged.value("tag", "");
+    return p;
+  }
+
+  void replay_ask(const LogEntry &e, const Json &logged) {
+    Asked again = ask(e.trial); // the same trial id the original ask was given
+    if (to_json(again) != logged)
+      throw RunError("cannot resume stage '" + spec_.name + "' exactly: replaying the log, " +
+                     (strategy_ ? strategy_->descriptor().name : "the stage") + " answered " +
+                     to_json(again).dump() + " where the log holds " + logged.dump() +
+                     " (a strategy must propose the same given its seeds); run with --fresh");
+  }
+
   // ---- seeding, budgets ------------------------------------------------------------------
 
   void seed_from_earlier_stage() {
@@ -322,10 +473,15 @@ private:
     if (top.empty())
       spdlog::warn("stage '{}': stage '{}' has no successful trial to hand over", spec_.name,
                    spec_.from->stage);
+    bool resuming = !c_.store.log_after(static_cast<int>(c_.index), 0).empty();
     int rank = 1;
     for (const TrialRecord *t : top) {
       if (strategy_) {
-        tell(*t); // a warm start: the strategy hears of it without having asked
+        // A warm start: the strategy hears of it without having asked (replayed on resume).
+        if (!resuming) {
+          c_.store.log(static_cast<int>(c_.index), "tell", t->id, "{}");
+          tell(*t);
+        }
         continue;
       }
       Proposal p;
@@ -342,7 +498,7 @@ private:
     if (b.evaluations && spent_evaluations_ >= static_cast<double>(*b.evaluations) - 1e-9)
       return "budget of " + std::to_string(*b.evaluations) +
              (b.fidelity_weighted ? " fidelity-weighted" : "") + " evaluations spent";
-    if (b.seconds && now_seconds() - start_ >= *b.seconds)
+    if (b.seconds && elapsed() >= *b.seconds)
       return "budget of " + std::to_string(*b.seconds) + " s spent";
     if (b.simulated_seconds && simulated_seconds_ >= *b.simulated_seconds)
       return "budget of " + std::to_string(*b.simulated_seconds) + " simulated s (" +
@@ -350,7 +506,7 @@ private:
     return std::nullopt;
   }
 
-  std::string describe_budget() const {
+  std::string describe() const {
     const Budget &b = spec_.budget;
     std::string out;
     if (b.evaluations)
@@ -359,8 +515,13 @@ private:
       out += std::to_string(*b.seconds) + " s ";
     if (b.simulated_seconds)
       out += std::to_string(*b.simulated_seconds) + " simulated s ";
-    return (strategy_ ? strategy_->descriptor().name : "top of " + spec_.from->stage) + " with " +
-           evaluator_.descriptor().name + (out.empty() ? "" : ", budget " + out);
+    std::string who = (strategy_ ? strategy_->descriptor().name : "top of " + spec_.from->stage) +
+                      " with " + evaluator_.descriptor().name;
+    if (!out.empty())
+      who += ", budget " + out;
+    if (summary_.resumed)
+      who += "(resumed after " + std::to_string(summary_.trials) + " trials)";
+    return who;
   }
 
   void end(const std::string &reason) {
@@ -370,6 +531,7 @@ private:
     }
   }
 
+  double elapsed() const { return c_.elapsed_before + now_seconds() - start_; }
   long budget_total() const {
     return spec_.budget.evaluations ? static_cast<long>(*spec_.budget.evaluations) : 0;
   }
@@ -382,7 +544,6 @@ private:
     double dt = now_seconds() - start_;
     return dt > 0 ? summary_.trials / dt : 0;
   }
-  size_t num_decisions() const { return space_.num_decisions(); }
 
   StageContext &c_;
   const StageSpec &spec_;
@@ -391,7 +552,8 @@ private:
   const nas_strategy_v1_t *strategy_vt_ = nullptr;
   const Instance &evaluator_;
   bool tabular_ = false;
-  std::string evaluator_identity_;
+  bool snapshots_ = false;
+  std::string identity_;
 
   StageSummary summary_;
   double start_ = 0;
@@ -401,6 +563,8 @@ private:
   bool stopped_ = false;
   bool waiting_on_strategy_ = false;
   int64_t cached_in_a_row_ = 0;
+  int tells_since_snapshot_ = 0;
+  double last_stage_write_ = 0;
   std::deque<Proposal> seeded_;
   std::unordered_map<int64_t, TrialRecord> submitted_;
   std::unordered_map<std::string, int64_t> in_flight_keys_;
@@ -411,5 +575,21 @@ private:
 } // namespace
 
 StageSummary run_stage(StageContext &context) { return StageLoop(context).run(); }
+
+StageSummary summary_of_finished_stage(const RunState &state, const StageRow &row) {
+  StageSummary s;
+  s.name = row.name;
+  for (const auto &t : state.trials)
+    if (t.stage == row.name) {
+      add_to_summary(s, t);
+      s.evaluated += was_evaluated(t) ? 1 : 0;
+    }
+  s.seconds = row.elapsed;
+  s.end_reason = row.end_reason + " (in an earlier session)";
+  s.failed = row.status == "failed";
+  auto top = state.top(row.name, 1);
+  s.best = top.empty() ? nullptr : top.front();
+  return s;
+}
 
 } // namespace nas::core

@@ -1,41 +1,23 @@
 // One stage of a pipeline: the search loop. Asks the strategy while the executor has room
 // and the budget allows, answers repeats from earlier results (status cached, no budget),
-// hands the rest to the executor, scores what comes back and tells the strategy.
+// hands the rest to the executor, stores and scores what comes back, and tells the
+// strategy only once the trial is committed. Every ask and tell goes into the store's log,
+// so a stage interrupted at any moment resumes: the last snapshot is loaded, the log after
+// it replayed, and the trials that were pending are run again.
 #pragma once
 
 #include "assembly.hpp"
 #include "executor.hpp"
 #include "pipeline.hpp"
 #include "progress_display.hpp"
-#include "results_writer.hpp"
+#include "run_state.hpp"
+#include "store/run_store.hpp"
 #include "trial.hpp"
 
-#include <deque>
 #include <map>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 namespace nas::core {
-
-// Every trial of the run, shared by its stages: what seeds the next stage and answers
-// repeats.
-struct RunState {
-  std::deque<TrialRecord> trials; // in the order they ended (a deque keeps references stable)
-  std::unordered_map<int64_t, size_t> index_of;      // trial id -> position in `trials`
-  std::unordered_map<std::string, int64_t> answered; // cache key -> trial id
-  // dedupe = "none": how often each (evaluator, architecture) was evaluated: the next repeat
-  std::unordered_map<std::string, uint32_t> evaluations;
-  int64_t next_id = 1;
-  const TrialRecord &trial(int64_t id) const { return trials.at(index_of.at(id)); }
-  const TrialRecord &add(TrialRecord t) {
-    index_of[t.id] = trials.size();
-    trials.push_back(std::move(t));
-    return trials.back();
-  }
-  // The best `k` distinct architectures of `stage` (ok trials, best objective first).
-  std::vector<const TrialRecord *> top(const std::string &stage, size_t k) const;
-};
 
 struct StageSummary {
   std::string name;
@@ -45,7 +27,8 @@ struct StageSummary {
   std::map<std::string, long> by_status;
   double seconds = 0;
   std::string end_reason;
-  bool failed = false; // the stage could not go on: the run fails after it
+  bool failed = false;  // the stage could not go on: the run fails after it
+  bool resumed = false; // the stage continued an interrupted one
   const TrialRecord *best = nullptr;
 };
 
@@ -56,11 +39,15 @@ struct StageContext {
   const Instance &space;
   Executor &executor;
   RunState &state;
-  ResultsWriter &writer;
+  RunStore &store;
   ProgressDisplay &progress;
   RunContext &run;
+  double elapsed_before = 0; // seconds this stage ran in earlier sessions
 };
 
 StageSummary run_stage(StageContext &context);
+
+// The summary of a stage that ended in an earlier session, from the stored trials.
+StageSummary summary_of_finished_stage(const RunState &state, const StageRow &row);
 
 } // namespace nas::core

@@ -3,24 +3,21 @@
 #include "report.hpp"
 
 #include "../errors.hpp"
-#include "../results_writer.hpp"
+#include "../store/run_store.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 
 namespace nas::cli {
 
 namespace {
 
-// The objective's metric name, from summary.json when the run wrote one.
-std::string objective_metric(const std::string &run_dir) {
-  std::ifstream in(run_dir + "/summary.json");
-  if (!in)
-    return "";
+// The objective's metric name, as the run recorded it.
+std::string objective_metric(core::RunStore &store) {
   try {
-    return core::Json::parse(in).at("objective").at("metric").get<std::string>();
+    return core::Json::parse(store.info("objective").value_or("{}")).value("metric", "");
   } catch (const std::exception &) {
     return "";
   }
@@ -55,7 +52,11 @@ int cmd_results(const Args &args) {
   if (format != "table" && format != "csv" && format != "json" && format != "jsonl")
     throw core::UsageError("--format must be table, csv, json or jsonl, not '" + format + "'");
   std::string run_dir = vm["run_dir"].as<std::string>();
-  std::vector<core::TrialRecord> trials = core::read_trials(run_dir);
+  if (!std::filesystem::exists(core::RunStore::path_in(run_dir)))
+    throw core::RunError("no results in " + run_dir + " (no run.sqlite there: is it a run " +
+                         "folder of `nas run`?)");
+  core::RunStore store(run_dir, false);
+  std::vector<core::TrialRecord> trials = store.trials();
 
   std::vector<const core::TrialRecord *> shown;
   for (const auto &t : trials)
@@ -82,7 +83,7 @@ int cmd_results(const Args &args) {
     shown.resize(static_cast<size_t>(top));
 
   if (format == "table") {
-    print_trial_table(std::cout, shown, objective_metric(run_dir));
+    print_trial_table(std::cout, shown, objective_metric(store));
     if (shown.size() < total)
       std::cout << "(" << shown.size() << " best of " << total
                 << " evaluated trials; --top 0 for all)\n";

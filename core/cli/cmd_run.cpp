@@ -7,6 +7,7 @@
 #include "../errors.hpp"
 #include "../logging.hpp"
 #include "../run.hpp"
+#include "../run_folder.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -44,17 +45,22 @@ int cmd_run(const Args &args) {
       "output,o", po::value<std::string>(), "the run folder (default: [experiment] output)")(
       "seed", po::value<int64_t>(), "the experiment seed, 0 or more (default: [experiment] seed)")(
       "plugin-path", po::value<std::vector<std::string>>()->composing(),
-      "another folder to look for plugins in");
+      "another folder to look for plugins in")(
+      "fresh", po::bool_switch(),
+      "start over in a new folder (DIR-2, ...) even when DIR holds a run to resume");
   options.add(common_options());
   po::positional_options_description positional;
   positional.add("pipeline", 1);
   po::variables_map vm = parse(args, options, positional);
   if (vm.count("help")) {
-    print_help("run PIPELINE [--set KEY=VALUE]... [--output DIR] [--seed N]",
-               "Runs the pipeline's stages in order and stores every trial in the run folder\n"
-               "(trials.jsonl, reports.jsonl, summary.json, nas.log, pipeline.toml). An\n"
-               "existing, non-empty run folder is never overwritten: the run goes to DIR-2, ...\n"
-               "Ctrl-C stops asking for trials and ends the run cleanly.",
+    print_help("run PIPELINE [--set KEY=VALUE]... [--output DIR] [--seed N] [--fresh]",
+               "Runs the pipeline's stages in order and stores every trial in the run folder's\n"
+               "run.sqlite as it finishes (also: summary.json, trials.jsonl at the end, nas.log,\n"
+               "pipeline.toml). Run it again on the same folder to resume an interrupted run:\n"
+               "nothing finished is evaluated twice. A folder that holds something else is\n"
+               "never overwritten: the run goes to DIR-2, ... (as with --fresh).\n"
+               "Ctrl-C stops asking for trials and lets running ones finish; a second Ctrl-C\n"
+               "quits at once. Either way the run can be resumed.",
                options);
     return 0;
   }
@@ -74,30 +80,22 @@ int cmd_run(const Args &args) {
   if (vm.count("output"))
     pipeline.output = vm["output"].as<std::string>();
 
+  core::RunFolder folder = core::plan_run_folder(pipeline, vm["fresh"].as<bool>());
   auto run = std::make_shared<core::RunContext>();
   run->seed = pipeline.seed;
   run->config_dir = pipeline.dir;
-  run->run_dir = fs::absolute(core::choose_run_dir(pipeline.output)).lexically_normal().string();
+  run->run_dir = folder.dir;
   // Every check, and every plugin's own config check, before anything is written.
   core::Assembly assembly(pipeline, *loaded.registry, run);
-
-  std::error_code ec;
-  fs::create_directories(run->run_dir, ec);
-  if (ec)
-    throw core::RunError("cannot create the run folder " + run->run_dir + ": " + ec.message());
+  core::open_run_folder(folder, pipeline, sets);
   core::add_log_file(run->run_dir + "/nas.log");
-  std::ofstream(run->run_dir + "/pipeline.toml") << pipeline.text;
-  if (!sets.empty()) {
-    std::ofstream out(run->run_dir + "/overrides.txt");
-    for (const auto &s : sets)
-      out << s << "\n";
-  }
-  spdlog::info("run '{}' (seed {}) in {}", pipeline.name, pipeline.seed, run->run_dir);
+  spdlog::info("{} run '{}' (seed {}) in {}", folder.resumed ? "resuming" : "starting",
+               pipeline.name, pipeline.seed, run->run_dir);
 
   g_cancel = &run->cancelled;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  auto result = core::run_pipeline(pipeline, assembly, run);
+  auto result = core::run_pipeline(pipeline, assembly, run, *folder.store);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   g_cancel = nullptr;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 namespace nas::cli {
 
 std::unique_ptr<core::Registry> load_registry(const std::vector<std::string> &plugin_paths) {
@@ -18,6 +20,8 @@ Loaded load(const std::string &file, const std::vector<std::string> &overrides,
             const std::vector<std::string> &plugin_paths) {
   Loaded out;
   out.pipeline = core::parse_pipeline(file, overrides);
+  for (const auto &p : plugin_paths) // worker processes scan the same folders
+    out.pipeline.extra_plugin_paths.push_back(std::filesystem::absolute(p).string());
   std::vector<std::string> paths = out.pipeline.plugin_paths;
   paths.insert(paths.end(), plugin_paths.begin(), plugin_paths.end());
   out.registry = load_registry(paths);

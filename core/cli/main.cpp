@@ -49,7 +49,8 @@ int main(int argc, char **argv) {
       {"validate", nas::cli::cmd_validate},
       {"plugins", nas::cli::cmd_plugins},
       {"describe", nas::cli::cmd_describe},
-      {"results", nas::cli::cmd_results}};
+      {"results", nas::cli::cmd_results},
+      {"worker", nas::cli::cmd_worker}}; // internal: not in the usage above
   auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::cerr << "nas: unknown command '" << args[0] << "'\n\n" << kUsage;

@@ -102,8 +102,8 @@ void print_trial_table(std::ostream &out, const std::vector<const core::TrialRec
 void print_trial_csv(std::ostream &out, const std::vector<const core::TrialRecord *> &trials) {
   std::vector<std::string> metrics = metric_names(trials, "");
   // A metric named like a fixed column (the tabular evaluator echoes "fidelity") is shown once.
-  const std::vector<std::string> fixed = {"id",        "stage",   "status", "objective",
-                                          "fidelity",  "canonical", "choices", "error"};
+  const std::vector<std::string> fixed = {"id",       "stage",     "status",  "objective",
+                                          "fidelity", "canonical", "choices", "error"};
   metrics.erase(std::remove_if(metrics.begin(), metrics.end(),
                                [&](const std::string &m) {
                                  return std::find(fixed.begin(), fixed.end(), m) != fixed.end();

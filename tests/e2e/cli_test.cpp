@@ -367,17 +367,34 @@ TEST(Cli, ExistingOutputIsNeverOverwritten) {
   std::string before = slurp(out + "/trials.jsonl");
   ASSERT_FALSE(before.empty());
 
+  // Another seed on the same folder is another run: refused, naming what changed.
   NasResult second = run_nas("run " + config("nb201-random.toml") +
                              " -q --seed 8 --output " + quote(out));
-  ASSERT_EQ(second.exit_code, 0) << second.err;
-  EXPECT_NE(second.out.find("run folder: " + out + "-2"), std::string::npos) << second.out;
+  EXPECT_EQ(second.exit_code, 2) << second.err;
+  EXPECT_NE(second.err.find("the seed (7 -> 8)"), std::string::npos) << second.err;
   EXPECT_EQ(slurp(out + "/trials.jsonl"), before) << "the first run's trials changed";
+
+  // --fresh starts over beside it.
+  NasResult fresh = run_nas("run " + config("nb201-random.toml") +
+                            " -q --seed 8 --fresh --output " + quote(out));
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_NE(fresh.out.find("run folder: " + out + "-2"), std::string::npos) << fresh.out;
+  EXPECT_EQ(slurp(out + "/trials.jsonl"), before);
   EXPECT_EQ(lines_of(slurp(out + "-2/trials.jsonl")).size(), 150u);
 
+  // The same pipeline again resumes the finished run: nothing is evaluated twice.
   NasResult third = run_nas("run " + config("nb201-random.toml") + " -q --output " + quote(out));
   ASSERT_EQ(third.exit_code, 0) << third.err;
-  EXPECT_NE(third.out.find("run folder: " + out + "-3"), std::string::npos) << third.out;
+  EXPECT_NE(third.out.find("run folder: " + out + "\n"), std::string::npos) << third.out;
   EXPECT_EQ(slurp(out + "/trials.jsonl"), before);
+
+  // A folder that holds something else than a run is left alone.
+  fs::create_directories(tmp / "other");
+  std::ofstream(tmp / "other/notes.txt") << "mine";
+  NasResult other = run_nas("run " + config("nb201-random.toml") + " -q --output " +
+                            quote(tmp / "other"));
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(other.out.find("run folder: " + (tmp / "other-2")), std::string::npos) << other.out;
 
   // An existing but empty folder is used as it is.
   fs::create_directories(tmp / "empty");

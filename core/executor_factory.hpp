@@ -1,0 +1,22 @@
+// The executor a pipeline's [execution] engine asks for, one per stage.
+#pragma once
+
+#include "executor.hpp"
+#include "instance.hpp"
+#include "pipeline.hpp"
+#include "run_context.hpp"
+
+#include <memory>
+
+namespace nas::core {
+
+// "inline": the evaluator `evaluator` in this process; "local": worker processes that
+// load stage `stage`'s evaluator themselves.
+std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, size_t stage,
+                                        const Instance &evaluator, RunContext &run);
+
+// The threads each of `workers` workers gets: threads_per_worker when set, else the cores
+// this process may use split evenly (at least 1).
+int threads_per_worker(const Execution &execution);
+
+} // namespace nas::core

@@ -1,0 +1,74 @@
+// The run store: one SQLite database per run (RUN_DIR/run.sqlite, WAL). It holds the
+// pipeline as given, the host's and plugins' versions, every trial, intermediate reports,
+// the ordered ask/tell log of each stage and strategy snapshots. Writes go into one open
+// transaction that commit() ends, so a trial, its log entries and reports land together.
+// The schema is documented in core/store/SCHEMA.md.
+#pragma once
+
+#include "../trial.hpp"
+#include "sqlite.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nas::core {
+
+enum class Durability { normal, full }; // normal survives a killed host, full a power loss
+
+struct LogEntry {
+  int64_t seq = 0;
+  int stage = 0;
+  std::string kind; // "ask" or "tell"
+  int64_t trial = 0;
+  std::string detail; // JSON: what the ask returned
+};
+
+struct StageRow {
+  int index = 0;
+  std::string name;
+  std::string status; // "running", "done", "failed"
+  std::string end_reason;
+  double elapsed = 0; // seconds spent in the stage over every session
+};
+
+class RunStore {
+public:
+  static std::string path_in(const std::string &run_dir) { return run_dir + "/run.sqlite"; }
+  // Creates a new store, or opens an existing one (checking it is a nas run store of a
+  // schema this host reads). Throws RunError with the file and the reason.
+  RunStore(const std::string &run_dir, bool create, Durability durability = Durability::normal);
+  ~RunStore();
+
+  void set_info(const std::string &key, const std::string &value);
+  std::optional<std::string> info(const std::string &key);
+  void set_plugin(const std::string &path, const std::string &name, const std::string &version,
+                  const std::string &file);
+  void add_trial(const TrialRecord &trial, int worker);
+  void add_report(int64_t trial, const std::string &source, int64_t step, const std::string &json);
+  int64_t log(int stage, const std::string &kind, int64_t trial, const std::string &detail);
+  void add_snapshot(int stage, int64_t seq, const std::string &state);
+  void set_stage(const StageRow &row);
+  // Ends the open transaction: everything written since the last commit becomes durable.
+  void commit();
+
+  std::vector<TrialRecord> trials();
+  std::vector<LogEntry> log_after(int stage, int64_t seq);
+  // The newest snapshot of `stage`: {seq it follows, state}.
+  std::optional<std::pair<int64_t, std::string>> last_snapshot(int stage);
+  std::vector<StageRow> stages();
+  int64_t last_seq() const { return next_seq_ - 1; }
+
+private:
+  void begin();
+  void create_schema();
+  void check_identity();
+  std::string path_;
+  std::unique_ptr<sql::Database> db_;
+  std::unique_ptr<sql::Statement> insert_trial_, insert_report_, insert_log_, begin_, commit_;
+  bool in_transaction_ = false;
+  int64_t next_seq_ = 1;
+};
+
+} // namespace nas::core
