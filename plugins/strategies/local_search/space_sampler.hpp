@@ -1,0 +1,50 @@
+// The architectures of a bound space as local search needs them: canonical random draws
+// that avoid those already seen, and the one-decision neighbourhood of an architecture.
+// Everything goes through the space's canonicalize, so spaces with inactive decisions give
+// no hidden repeats.
+#pragma once
+
+#include <nas/plugin.hpp>
+#include <nas/random.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace nas::local_search {
+
+using Radices = std::vector<uint32_t>;
+using IsSeen = std::function<bool(const Choices &)>;
+
+class SpaceSampler {
+public:
+  SpaceSampler() = default;
+  explicit SpaceSampler(const SpaceRef &space);
+
+  const SpaceRef &space() const { return space_; }
+  const Radices &radices() const { return radices_; }
+  // One option index in range per decision of the space.
+  bool in_range(const Choices &choices) const;
+  // Rewrites `choices` into canonical form; false when the space rejects it.
+  bool canonicalize(Choices &choices) const;
+
+  // A canonical architecture drawn uniformly (each decision independently) that is not
+  // seen, by rejection; when that keeps failing, small spaces list what is left and pick
+  // from it. nullopt when every architecture was seen. A huge space that defeats rejection
+  // gives a repeat rather than nothing.
+  std::optional<Choices> draw_unseen(Rng &rng, const IsSeen &seen) const;
+
+  // Every canonical architecture one decision away from `centre` (one decision set to
+  // another option, then canonicalized), without `centre` and without repeats, in
+  // decision-major order. Changes the space rejects are left out.
+  std::vector<Choices> neighbours(const Choices &centre) const;
+
+private:
+  std::optional<Choices> draw_by_listing(Rng &rng, const IsSeen &seen) const;
+
+  SpaceRef space_;
+  Radices radices_;
+};
+
+} // namespace nas::local_search

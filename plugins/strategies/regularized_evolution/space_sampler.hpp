@@ -1,0 +1,50 @@
+// The architectures of a bound space as evolution needs them: canonical random draws that
+// avoid those already seen, and one-decision mutations. Every draw goes through the space's
+// canonicalize, so spaces with inactive decisions give no hidden repeats.
+#pragma once
+
+#include <nas/plugin.hpp>
+#include <nas/random.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace nas::regularized_evolution {
+
+using Radices = std::vector<uint32_t>;
+using IsSeen = std::function<bool(const Choices &)>;
+
+class SpaceSampler {
+public:
+  SpaceSampler() = default;
+  explicit SpaceSampler(const SpaceRef &space);
+
+  const SpaceRef &space() const { return space_; }
+  const Radices &radices() const { return radices_; }
+  // One option index in range per decision of the space.
+  bool in_range(const Choices &choices) const;
+  // Rewrites `choices` into canonical form; false when the space rejects it.
+  bool canonicalize(Choices &choices) const;
+
+  // A canonical architecture drawn uniformly (each decision independently) that is not
+  // seen, by rejection; when that keeps failing, small spaces list what is left and pick
+  // from it. nullopt when every architecture was seen. A huge space that defeats rejection
+  // gives a repeat rather than nothing.
+  std::optional<Choices> draw_unseen(Rng &rng, const IsSeen &seen) const;
+
+  // `parent` with one decision changed to another of its options, uniformly over the
+  // decisions that have a choice and then over their other options; `parent` unchanged
+  // when no decision has more than one option. Not canonicalized.
+  Choices mutate(Rng &rng, const Choices &parent) const;
+
+private:
+  std::optional<Choices> draw_by_listing(Rng &rng, const IsSeen &seen) const;
+
+  SpaceRef space_;
+  Radices radices_;
+  std::vector<uint32_t> mutable_; // decisions with at least two options
+};
+
+} // namespace nas::regularized_evolution
