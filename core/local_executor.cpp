@@ -288,6 +288,8 @@ bool LocalExecutor::handle(Slot &slot, const Json &m) {
       if (slot.ready)
         throw worker::FrameError("a second ready message");
       slot.ready = true;
+      if (slot.busy)
+        slot.handed_at = now_seconds(); // its trial starts now, not while it was loading
       if (slot.busy && options_.trial_timeout > 0)
         slot.deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(options_.trial_timeout));

@@ -212,8 +212,13 @@ private:
       job.ir_json = render_ir(t.choices);
       job.artifact_dir = artifact_dir(t.id);
     }
-    if (p.resume_from > 0)
-      job.resume_from = artifact_dir(p.resume_from);
+    if (p.resume_from > 0) {
+      // A cached trial has no checkpoint of its own: continue from the one that answered it.
+      int64_t from = p.resume_from;
+      if (c_.state.has(from) && c_.state.trial(from).cached_from >= 0)
+        from = c_.state.trial(from).cached_from;
+      job.resume_from = artifact_dir(from);
+    }
     in_flight_keys_[key] = t.id;
     cache_key_of_[t.id] = key;
     submitted_[t.id] = std::move(t);

@@ -7,8 +7,9 @@
 
 namespace nas::core::worker {
 
-void FrameWriter::send(const Json &message) {
-  std::string frame = encode_frame(message);
+void FrameWriter::send(const Json &message) { send_frame(encode_frame(message)); }
+
+void FrameWriter::send_frame(const std::string &frame) {
   std::lock_guard<std::mutex> lock(mutex_);
   write_all(fd_, frame);
 }

@@ -14,6 +14,8 @@ public:
   explicit FrameWriter(int fd) : fd_(fd) {}
   // Throws std::system_error when the host is gone, FrameError when `message` is too big.
   void send(const Json &message);
+  // Sends an already encoded frame.
+  void send_frame(const std::string &frame);
 
 private:
   int fd_;

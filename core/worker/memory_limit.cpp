@@ -9,6 +9,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace nas::core::worker {
 
@@ -61,6 +62,41 @@ bool cgroup2_mount(std::string &mount_point, std::string &root) {
   return false;
 }
 
+// cgroup v2 lets a group hand controllers to its children only while it holds no process
+// itself. When the host is alone in its group (a delegated scope of its own, as
+// `systemd-run --user --scope -p Delegate=yes nas run ...` makes), it moves into a leaf
+// group `nas-host-PID` there, so the workers' groups can sit beside it with the memory
+// controller. The leaf stays until the scope ends.
+bool hand_down_memory(const std::string &dir, std::string &error) {
+  std::istringstream procs(read_file(dir + "/cgroup.procs"));
+  std::vector<std::string> pids;
+  for (std::string pid; procs >> pid;)
+    pids.push_back(pid);
+  const std::string self = std::to_string(::getpid());
+  if (pids != std::vector<std::string>{self}) {
+    error += "; other processes share the host's group, so it cannot hand the controller down";
+    return false;
+  }
+  const std::string leaf = dir + "/nas-host-" + self;
+  std::string step_error;
+  if ((::mkdir(leaf.c_str(), 0755) != 0 && errno != EEXIST) ||
+      !write_file(leaf + "/cgroup.procs", self, step_error)) {
+    error += "; moving the host into " + leaf +
+             " failed: " + (step_error.empty() ? std::strerror(errno) : step_error);
+    ::rmdir(leaf.c_str());
+    return false;
+  }
+  if (!write_file(dir + "/cgroup.subtree_control", "+memory", step_error)) {
+    error = step_error;
+    std::string ignored;
+    write_file(dir + "/cgroup.procs", self, ignored); // back where it was
+    ::rmdir(leaf.c_str());
+    return false;
+  }
+  spdlog::debug("trial_memory: the host moved into {} so that worker groups get memory.max", leaf);
+  return true;
+}
+
 } // namespace
 
 std::string find_memory_cgroup(std::string &why) {
@@ -87,9 +123,9 @@ std::string find_memory_cgroup(std::string &why) {
   }
   if (!has_word(read_file(dir + "/cgroup.subtree_control"), "memory")) {
     std::string error;
-    if (!write_file(dir + "/cgroup.subtree_control", "+memory", error)) {
-      why = "child groups of " + dir + " cannot get the memory controller (" + error +
-            "; a group that holds processes, such as the host's own, cannot hand it down)";
+    if (!write_file(dir + "/cgroup.subtree_control", "+memory", error) &&
+        !hand_down_memory(dir, error)) {
+      why = "child groups of " + dir + " cannot get the memory controller (" + error + ")";
       return "";
     }
   }

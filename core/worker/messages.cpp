@@ -1,16 +1,32 @@
 #include "messages.hpp"
 
+#include <cmath>
+
 namespace nas::core::worker {
 
 namespace {
 
-// Numbers that must be whole and not negative (ids, seeds, indices).
 uint64_t unsigned_field(const Json &m, const char *key, const std::string &what) {
-  auto it = m.find(key);
-  if (it == m.end() || !(it->is_number_unsigned() || (it->is_number_integer() && *it >= 0)))
-    throw FrameError("a " + what + " has no \"" + key + "\" that is a whole number >= 0");
-  return it->get<uint64_t>();
+  return field<uint64_t>(m, key, what);
 }
+
+// Choices one by one: each a whole number that fits an int32.
+std::vector<int32_t> choices_field(const Json &m, const std::string &what) {
+  auto it = m.find("choices");
+  if (it == m.end() || !it->is_array())
+    throw FrameError("a " + what + " has no \"choices\" list");
+  std::vector<int32_t> out;
+  out.reserve(it->size());
+  for (const Json &c : *it) {
+    if (!in_range<int32_t>(c))
+      throw FrameError("a " + what + " has \"choices\" that are not all 32-bit integers");
+    out.push_back(static_cast<int32_t>(c.get<int64_t>()));
+  }
+  return out;
+}
+
+// NaN and infinities are not JSON (they would arrive as null).
+double finite_or_zero(double v) { return std::isfinite(v) ? v : 0.0; }
 
 } // namespace
 
@@ -68,12 +84,12 @@ TrialJob job_from_json(const Json &j) {
     throw FrameError("a " + what + " holds no trial object");
   TrialJob job;
   job.id = field<int64_t>(j, "id", what);
-  job.choices = field<std::vector<int32_t>>(j, "choices", what);
+  job.choices = choices_field(j, what);
   job.canonical = field<std::string>(j, "canonical", what);
   job.ir_json = field<std::string>(j, "ir_json", what);
   job.fidelity = field<double>(j, "fidelity", what);
   job.seed = unsigned_field(j, "seed", what);
-  job.repeat = static_cast<uint32_t>(unsigned_field(j, "repeat", what));
+  job.repeat = field<uint32_t>(j, "repeat", what);
   job.artifact_dir = field<std::string>(j, "artifact_dir", what);
   job.resume_from = field<std::string>(j, "resume_from", what);
   job.tag = field<std::string>(j, "tag", what);
@@ -81,8 +97,8 @@ TrialJob job_from_json(const Json &j) {
 }
 
 Json to_json(const TrialOutcome &o) {
-  return {{"id", o.id},         {"status", o.status},   {"metrics", o.metrics},
-          {"error", o.error},   {"started", o.started}, {"ended", o.ended}};
+  return {{"id", o.id},       {"status", o.status},   {"metrics", o.metrics},
+          {"error", o.error}, {"started", o.started}, {"ended", o.ended}};
 }
 
 TrialOutcome outcome_from_json(const Json &j) {
@@ -113,12 +129,9 @@ Json quit_message() { return {{"type", "quit"}}; }
 
 Json ready_message(int pid) { return {{"type", "ready"}, {"pid", pid}}; }
 
-Json error_message(const std::string &message) {
-  return {{"type", "error"}, {"message", message}};
-}
+Json error_message(const std::string &message) { return {{"type", "error"}, {"message", message}}; }
 
-Json report_message(int64_t trial, const std::string &path, int64_t step,
-                    const std::string &json) {
+Json report_message(int64_t trial, const std::string &path, int64_t step, const std::string &json) {
   return {{"type", "report"}, {"trial", trial}, {"path", path}, {"step", step}, {"json", json}};
 }
 
@@ -126,8 +139,8 @@ Json progress_message(const std::string &path, double done, double total,
                       const std::string &message) {
   return {{"type", "progress"},
           {"path", path},
-          {"done", done},
-          {"total", total},
+          {"done", finite_or_zero(done)},
+          {"total", finite_or_zero(total)},
           {"message", message}};
 }
 

@@ -19,7 +19,9 @@
 #include "frame_codec.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace nas::core::worker {
@@ -53,25 +55,49 @@ Json trial_message(const TrialJob &job);
 Json quit_message();
 Json ready_message(int pid);
 Json error_message(const std::string &message);
-Json report_message(int64_t trial, const std::string &path, int64_t step,
-                    const std::string &json);
+Json report_message(int64_t trial, const std::string &path, int64_t step, const std::string &json);
 Json progress_message(const std::string &path, double done, double total,
                       const std::string &message);
 Json log_message(int level, const std::string &message);
 Json result_message(const TrialOutcome &outcome);
 
+// Whether `j` is a JSON integer that T can hold.
+template <class T> bool in_range(const Json &j) {
+  if (j.is_number_unsigned())
+    return j.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+  if (!j.is_number_integer())
+    return false;
+  auto v = j.get<int64_t>();
+  if constexpr (std::is_signed_v<T>)
+    return v >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+           v <= static_cast<int64_t>(std::numeric_limits<T>::max());
+  else
+    return v >= 0 && static_cast<uint64_t>(v) <= std::numeric_limits<T>::max();
+}
+
 // The "type" of a decoded message.
 std::string type_of(const Json &message);
 
-// Typed access to a message's field; throws FrameError naming `what` and the key.
+// Typed access to a message's field; throws FrameError naming `what` and the key. Whole
+// numbers must be JSON integers in T's range (a float never becomes an integer: converting
+// an out-of-range one is undefined behaviour).
 template <class T> T field(const Json &message, const char *key, const std::string &what) {
   auto it = message.find(key);
   if (it == message.end())
     throw FrameError("a " + what + " has no \"" + key + "\"");
-  try {
-    return it->template get<T>();
-  } catch (const Json::exception &e) {
-    throw FrameError("a " + what + " has a wrong \"" + key + "\": " + e.what());
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!in_range<T>(*it))
+      throw FrameError("a " + what + " has a \"" + key + "\" that is not a whole number in " + "[" +
+                       std::to_string(std::numeric_limits<T>::min()) + ", " +
+                       std::to_string(std::numeric_limits<T>::max()) + "]");
+    return it->is_number_unsigned() ? static_cast<T>(it->template get<uint64_t>())
+                                    : static_cast<T>(it->template get<int64_t>());
+  } else {
+    try {
+      return it->template get<T>();
+    } catch (const Json::exception &e) {
+      throw FrameError("a " + what + " has a wrong \"" + key + "\": " + e.what());
+    }
   }
 }
 

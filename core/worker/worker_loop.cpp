@@ -147,16 +147,24 @@ int run_worker(int in_fd, int out_fd) {
       writer.send(error_message(describe(e)));
       return 2;
     }
+    // These run inside a plugin's call to the host: nothing may be thrown through it. A
+    // report that cannot be sent is lost; a host that is gone kills us (PDEATHSIG).
     run->on_report = [&](const std::string &path, int64_t step, const std::string &json) {
-      writer.send(report_message(run->current_trial, path, step, json));
+      try {
+        writer.send(report_message(run->current_trial, path, step, json));
+      } catch (const std::exception &e) {
+        spdlog::warn("a report of trial {} is lost: {}", run->current_trial.load(), e.what());
+      }
     };
     run->on_progress = [&](const std::string &path, double done, double total,
                            const std::string &message) {
-      writer.send(progress_message(path, done, total, message));
+      try {
+        writer.send(progress_message(path, done, total, message));
+      } catch (const std::exception &) {
+      }
     };
     writer.send(ready_message(static_cast<int>(::getpid())));
-    spdlog::debug("worker {} (pid {}) ready: {} with {} thread(s)", h.worker, ::getpid(),
-                  loaded->evaluator->descriptor().name, h.threads);
+    spdlog::debug("loaded {} ({} thread(s))", loaded->evaluator->descriptor().name, h.threads);
 
     while (std::optional<Json> message = reader.next()) {
       std::string type = type_of(*message);
@@ -171,7 +179,16 @@ int run_worker(int in_fd, int out_fd) {
       run->current_trial = 0;
       if (outcome.status == NAS_TRIAL_OOM)
         outcome.error += memory_note(h);
-      writer.send(result_message(outcome));
+      std::string frame;
+      try {
+        frame = encode_frame(result_message(outcome));
+      } catch (const FrameError &e) { // metrics over the frame limit fail the trial only
+        outcome.status = NAS_TRIAL_FAILED;
+        outcome.metrics = Json::object();
+        outcome.error = std::string("the metrics cannot be sent to the host: ") + e.what();
+        frame = encode_frame(result_message(outcome));
+      }
+      writer.send_frame(frame);
     }
     return 0;
   } catch (const FrameError &e) {

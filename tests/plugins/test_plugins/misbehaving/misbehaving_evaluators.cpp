@@ -64,7 +64,8 @@ public:
         exit_(config.get_int("exit", -1)), sleep_(config.get_int("sleep", -1)),
         allocate_(config.get_int("allocate", -1)), garbage_(config.get_int("garbage", -1)),
         sleep_seconds_(config.get_double("sleep_seconds", 3600)),
-        allocate_mb_(config.get_int("allocate_mb", 1024)), report_(config.get_bool("report", false)) {
+        allocate_mb_(config.get_int("allocate_mb", 1024)),
+        report_(config.get_bool("report", false)) {
     std::string by = config.get_string("by", "sum");
     if (by != "sum" && by != "trial")
       throw ConfigError("by", "'by' must be \"sum\" or \"trial\"");
