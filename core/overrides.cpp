@@ -19,7 +19,7 @@ std::vector<std::string> split_path(const std::string &path) {
 }
 
 bool is_index(const std::string &s) {
-  if (s.empty())
+  if (s.empty() || s.size() > 9) // an index past a billion is no array of a pipeline's
     return false;
   for (char c : s)
     if (!std::isdigit(static_cast<unsigned char>(c)))

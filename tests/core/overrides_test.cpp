@@ -132,3 +132,13 @@ TEST(Overrides, WalkingThroughAValueIsAUsageError) {
   // Nothing was changed by the failed overrides.
   EXPECT_EQ(root.at_path("experiment.seed").value_exact<int64_t>(), std::optional<int64_t>(7));
 }
+
+// An index too large for any number type is bad usage, not an escaping std::out_of_range
+// (found by the pipeline fuzzer).
+TEST(Overrides, AHugeIndexIsBadUsage) {
+  toml::table root = tree();
+  EXPECT_NE(usage_error(root, {"stage.99999999999999999999.budget.evaluations=3"}).find("index"),
+            std::string::npos);
+  EXPECT_NE(usage_error(root, {"stage.0.xs.99999999999999999999=3"}).find("cannot set"),
+            std::string::npos);
+}
