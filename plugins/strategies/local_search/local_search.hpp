@@ -9,7 +9,7 @@
 // taken in ask; tell only records, so the state after any sequence of calls is plain data.
 #pragma once
 
-#include "space_sampler.hpp"
+#include "../common/space_sampler.hpp"
 
 #include <nas/plugin.hpp>
 #include <nas/random.hpp>
@@ -23,6 +23,10 @@
 #include <vector>
 
 namespace nas::local_search {
+
+using strategies::IsSeen;
+using strategies::Radices;
+using strategies::SpaceSampler;
 
 enum class Improvement { first, best };
 

@@ -1,7 +1,7 @@
 // nas.strategy.local_search: hill climbing over one-decision neighbourhoods with random
 // restarts (White, Nolen and Savani, 2020), on any space through its decisions.
+#include "../common/space_sampler.hpp"
 #include "local_search.hpp"
-#include "space_sampler.hpp"
 
 #include <nas/plugin.hpp>
 
@@ -12,6 +12,10 @@
 #include <sstream>
 
 namespace nas::local_search {
+
+using strategies::IsSeen;
+using strategies::Radices;
+using strategies::SpaceSampler;
 
 namespace {
 

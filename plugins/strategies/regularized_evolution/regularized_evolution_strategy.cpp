@@ -1,8 +1,8 @@
 // nas.strategy.regularized_evolution: aging evolution (Real et al., AAAI 2019) over the
 // space's decisions, asynchronous as in the paper: every ask mutates the winner of a
 // tournament in the current population, every tell adds a member and retires the oldest.
+#include "../common/space_sampler.hpp"
 #include "aged_population.hpp"
-#include "space_sampler.hpp"
 
 #include <nas/plugin.hpp>
 #include <nas/random.hpp>
@@ -16,6 +16,10 @@
 #include <string>
 
 namespace nas::regularized_evolution {
+
+using strategies::IsSeen;
+using strategies::Radices;
+using strategies::SpaceSampler;
 
 namespace {
 

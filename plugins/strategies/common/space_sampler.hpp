@@ -1,7 +1,7 @@
-// The architectures of a bound space as local search needs them: canonical random draws
-// that avoid those already seen, and the one-decision neighbourhood of an architecture.
-// Everything goes through the space's canonicalize, so spaces with inactive decisions give
-// no hidden repeats.
+// The architectures of a bound space as evolution and local search need them: canonical
+// random draws that avoid those already seen, one-decision mutations and neighbourhoods.
+// Every draw goes through the space's canonicalize, so spaces with inactive decisions give
+// no hidden repeats. Compiled into each strategy plugin that uses it.
 #pragma once
 
 #include <nas/plugin.hpp>
@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-namespace nas::local_search {
+namespace nas::strategies {
 
 using Radices = std::vector<uint32_t>;
 using IsSeen = std::function<bool(const Choices &)>;
@@ -35,6 +35,10 @@ public:
   // gives a repeat rather than nothing.
   std::optional<Choices> draw_unseen(Rng &rng, const IsSeen &seen) const;
 
+  // `parent` with one decision changed to another of its options, uniformly over the
+  // decisions that have a choice and then over their other options; `parent` unchanged
+  // when no decision has more than one option. Not canonicalized.
+  Choices mutate(Rng &rng, const Choices &parent) const;
   // Every canonical architecture one decision away from `centre` (one decision set to
   // another option, then canonicalized), without `centre` and without repeats, in
   // decision-major order. Changes the space rejects are left out.
@@ -45,6 +49,7 @@ private:
 
   SpaceRef space_;
   Radices radices_;
+  std::vector<uint32_t> mutable_; // decisions with at least two options
 };
 
-} // namespace nas::local_search
+} // namespace nas::strategies

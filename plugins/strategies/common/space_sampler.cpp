@@ -3,7 +3,7 @@
 #include <iterator>
 #include <set>
 
-namespace nas::local_search {
+namespace nas::strategies {
 
 namespace {
 
@@ -17,7 +17,9 @@ constexpr uint64_t kListingLimit = uint64_t{1} << 20;
 uint64_t count_up_to(const Radices &radices, uint64_t limit) {
   uint64_t total = 1;
   for (uint32_t r : radices) {
-    if (r == 0 || total > limit / r)
+    if (r == 0)
+      return 0;
+    if (total > limit / r)
       return 0;
     total *= r;
   }
@@ -28,8 +30,11 @@ uint64_t count_up_to(const Radices &radices, uint64_t limit) {
 
 SpaceSampler::SpaceSampler(const SpaceRef &space) : space_(space) {
   radices_.resize(space.num_decisions());
-  for (uint32_t i = 0; i < radices_.size(); ++i)
+  for (uint32_t i = 0; i < radices_.size(); ++i) {
     radices_[i] = space.num_options(i);
+    if (radices_[i] > 1)
+      mutable_.push_back(i);
+  }
 }
 
 bool SpaceSampler::in_range(const Choices &choices) const {
@@ -93,6 +98,19 @@ std::optional<Choices> SpaceSampler::draw_by_listing(Rng &rng, const IsSeen &see
   return *it;
 }
 
+Choices SpaceSampler::mutate(Rng &rng, const Choices &parent) const {
+  Choices child = parent;
+  if (mutable_.empty())
+    return child;
+  const uint32_t d = mutable_[rng.below(mutable_.size())];
+  // One of the other radices_[d] - 1 options: draw below that and skip the current one.
+  auto option = static_cast<int32_t>(rng.below(radices_[d] - 1));
+  if (option >= parent[d])
+    ++option;
+  child[d] = option;
+  return child;
+}
+
 std::vector<Choices> SpaceSampler::neighbours(const Choices &centre) const {
   std::vector<Choices> out;
   std::set<Choices> listed;
@@ -108,4 +126,4 @@ std::vector<Choices> SpaceSampler::neighbours(const Choices &centre) const {
   return out;
 }
 
-} // namespace nas::local_search
+} // namespace nas::strategies
