@@ -528,6 +528,13 @@ public:
   virtual void fit(const std::vector<Choices> &archs, const std::vector<double> &values) = 0;
   // Returns {mean, variance}.
   virtual std::pair<double, double> predict(const Choices &arch) const = 0;
+  // Optional joint posterior over `archs` (Thompson sampling): {mean (m values), covariance
+  // (m*m, row-major)}. The default is Unsupported, which the ABI answers as such.
+  virtual std::pair<std::vector<double>, std::vector<double>>
+  predict_joint(const std::vector<Choices> &archs) const {
+    (void)archs;
+    throw Unsupported("predict_joint");
+  }
   virtual std::string save() const { throw Unsupported("save"); }
   virtual void load(std::string_view) { throw Unsupported("load"); }
 };
@@ -777,7 +784,24 @@ inline const nas_predictor_v1_t *predictor_vtable() {
           return NAS_OK;
         });
       },
-      nullptr, // predict_joint: predictors that offer it fill their own vtable
+      [](const nas_instance_t *self, const nas_arch_t *archs, uint32_t count, double *mean,
+         double *covariance, nas_error_t *e) {
+        return guard(e, [&] {
+          if (count > 0 && (!archs || !mean || !covariance))
+            throw Error(NAS_ERR_INVALID_ARGUMENT, "predict_joint: null architectures or outputs");
+          std::vector<Choices> a;
+          for (uint32_t i = 0; i < count; ++i)
+            a.push_back(to_choices(archs[i]));
+          auto [m, c] = as<Predictor>(self)->predict_joint(a);
+          if (m.size() != count || c.size() != size_t{count} * count)
+            throw Error(NAS_ERR_INTERNAL, "predict_joint gave " + std::to_string(m.size()) +
+                                              " means and " + std::to_string(c.size()) +
+                                              " covariances for " + std::to_string(count));
+          std::copy(m.begin(), m.end(), mean);
+          std::copy(c.begin(), c.end(), covariance);
+          return NAS_OK;
+        });
+      },
       [](const nas_instance_t *self, nas_sink_t *out, nas_error_t *e) {
         return guard(e, [&] {
           write_all(out, as<Predictor>(self)->save());
