@@ -28,31 +28,12 @@ template <class SetOp> ir::Cell make_cell(SetOp set_op) {
   return cell;
 }
 
-ir::Network make_network(ir::Cell cell, const NetworkShape &shape, bool supernet) {
-  ir::Network net;
-  net.input = {shape.input_channels, shape.input_size, shape.input_size};
-  net.num_classes = shape.num_classes;
-  net.supernet = supernet;
-  net.cells[kCellName] = std::move(cell);
-  const int c = shape.channels;
-  net.layers.push_back(ir::op_layer("conv3x3_bn", c, 1));
-  net.layers.push_back(ir::cell_layer(kCellName, c, shape.cells_per_stage));
-  net.layers.push_back(ir::op_layer("resblock", 2 * c, 2));
-  net.layers.push_back(ir::cell_layer(kCellName, 2 * c, shape.cells_per_stage));
-  net.layers.push_back(ir::op_layer("resblock", 4 * c, 2));
-  net.layers.push_back(ir::cell_layer(kCellName, 4 * c, shape.cells_per_stage));
-  // NB201's `lastact`: BatchNorm and ReLU before the pooling.
-  net.layers.push_back(ir::op_layer("bn_relu", 4 * c, 1));
-  net.layers.push_back(ir::head_layer("global_avg"));
-  return net;
-}
-
 } // namespace
 
 ir::Network network(const Choices &choices, const NetworkShape &shape) {
   check(choices);
   ir::Cell cell = make_cell([&](int i, ir::Edge &e) { e.op = op_names()[choices[i]]; });
-  return make_network(std::move(cell), shape, false);
+  return spaces::cell_network(std::move(cell), kCellName, shape, false);
 }
 
 ir::Network supernet(const NetworkShape &shape) {
@@ -61,7 +42,7 @@ ir::Network supernet(const NetworkShape &shape) {
     e.options = options;
     e.decision = i; // the edge's decision index in the space
   });
-  return make_network(std::move(cell), shape, true);
+  return spaces::cell_network(std::move(cell), kCellName, shape, true);
 }
 
 } // namespace nas::nb201

@@ -2,19 +2,15 @@
 #ifndef NAS_PLUGINS_SPACES_NB201_NETWORK_HPP
 #define NAS_PLUGINS_SPACES_NB201_NETWORK_HPP
 
+#include "../common/cell_network.hpp"
+
 #include <nas/ir.hpp>
 #include <nas/plugin.hpp>
 
 namespace nas::nb201 {
 
 // What shapes the network; the config keys of the same names. Defaults are the benchmark's.
-struct NetworkShape {
-  int channels = 16;       // C: the stages have C, 2C and 4C channels
-  int cells_per_stage = 5; // N
-  int input_channels = 3;
-  int input_size = 32; // height and width
-  int num_classes = 10;
-};
+using NetworkShape = spaces::CellNetworkShape;
 
 // stem conv3x3_bn(C), N cells(C), resblock(2C, stride 2), N cells(2C), resblock(4C,
 // stride 2), N cells(4C), bn_relu(4C), global_avg head (then the linear classifier).

@@ -3,26 +3,18 @@
 #include "nb201_cell.hpp"
 #include "nb201_network.hpp"
 
+#include "../common/space_config.hpp"
+
 #include <nas/ir.hpp>
 #include <nas/plugin.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <climits>
-
 namespace nas::nb201 {
 namespace {
 
-// A positive int config value, or the default when absent.
-int positive_int(const Config &config, const char *key, int fallback) {
-  int64_t value = config.get_int(key, fallback);
-  if (value < 1 || value > INT_MAX / 4) // 4C channels must still fit an int
-    throw ConfigError(key, std::string("'") + key + "' must be a positive integer, got " +
-                               std::to_string(value));
-  return static_cast<int>(value);
-}
-
 NetworkShape shape_from(const Config &config) {
+  using spaces::positive_int;
   NetworkShape defaults, shape;
   shape.channels = positive_int(config, "channels", defaults.channels);
   shape.cells_per_stage = positive_int(config, "cells_per_stage", defaults.cells_per_stage);
