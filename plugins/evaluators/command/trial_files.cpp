@@ -64,7 +64,9 @@ std::string read_metrics_file(const std::string &path) {
   std::string content = text.str();
   if (content.find_first_not_of(" \t\r\n") == std::string::npos)
     throw std::runtime_error("its metrics file " + path + " is empty");
-  Json metrics = Json::parse(content, nullptr, /*allow_exceptions=*/false);
+  // Ordered: the metrics keep the order the command wrote them in.
+  nlohmann::ordered_json metrics =
+      nlohmann::ordered_json::parse(content, nullptr, /*allow_exceptions=*/false);
   if (metrics.is_discarded())
     throw std::runtime_error("its metrics file " + path + " is not JSON: it starts with '" +
                              shorten(content, 60) + "'");
