@@ -1,28 +1,29 @@
 // The candidates an ask scores: uniform random architectures plus one-decision mutants of the
 // best ones observed (as BANANAS and local search do), all canonical (through the space), all
-// distinct and none evaluated or pending.
+// distinct and none evaluated or pending. The draws, mutations and the listing of what is left
+// are the shared strategies::SpaceSampler's (plugins/strategies/common).
 #pragma once
+
+#include "../common/space_sampler.hpp"
 
 #include <nas/plugin.hpp>
 #include <nas/random.hpp>
 
 #include <cstdint>
-#include <functional>
-#include <set>
 #include <vector>
 
 namespace nas::bo {
 
-using IsSeen = std::function<bool(const Choices &)>;
+using strategies::IsSeen;
 
 class CandidatePool {
 public:
   CandidatePool() = default;
-  explicit CandidatePool(const SpaceRef &space);
+  explicit CandidatePool(const SpaceRef &space) : sampler_(space), bound_(true) {}
 
-  explicit operator bool() const { return static_cast<bool>(space_); }
-  const std::vector<uint32_t> &radices() const { return radices_; }
-  bool in_range(const Choices &choices) const;
+  explicit operator bool() const { return bound_; }
+  const std::vector<uint32_t> &radices() const { return sampler_.radices(); }
+  bool in_range(const Choices &choices) const { return sampler_.in_range(choices); }
 
   // Up to `random` uniform draws and `mutants` mutants of `parents` (each a uniformly chosen
   // parent with one decision changed), random ones first. When no draw finds an unseen
@@ -32,14 +33,8 @@ public:
                              const std::vector<Choices> &parents, const IsSeen &seen) const;
 
 private:
-  bool canonicalize(Choices &choices) const;
-  Choices draw(Rng &rng) const;
-  Choices mutate(Rng &rng, const Choices &parent) const;
-  std::vector<Choices> unseen_by_listing(Rng &rng, size_t count, const IsSeen &seen) const;
-
-  SpaceRef space_;
-  std::vector<uint32_t> radices_;
-  std::vector<uint32_t> mutable_; // decisions with at least two options
+  strategies::SpaceSampler sampler_;
+  bool bound_ = false;
 };
 
 } // namespace nas::bo

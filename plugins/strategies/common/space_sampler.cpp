@@ -1,6 +1,5 @@
 #include "space_sampler.hpp"
 
-#include <iterator>
 #include <set>
 
 namespace nas::strategies {
@@ -55,27 +54,49 @@ bool SpaceSampler::canonicalize(Choices &choices) const {
   }
 }
 
+Choices SpaceSampler::raw_draw(Rng &rng) const {
+  Choices c(radices_.size());
+  for (size_t i = 0; i < radices_.size(); ++i)
+    c[i] = static_cast<int32_t>(rng.below(radices_[i]));
+  return c;
+}
+
+std::optional<Choices> SpaceSampler::draw(Rng &rng) const {
+  Choices c = raw_draw(rng);
+  if (!canonicalize(c))
+    return std::nullopt;
+  return c;
+}
+
 std::optional<Choices> SpaceSampler::draw_unseen(Rng &rng, const IsSeen &seen) const {
   for (uint32_t r : radices_)
     if (r == 0)
       return std::nullopt; // a decision without options: the space has no architecture
   std::optional<Choices> last_valid;
-  Choices draw(radices_.size());
+  Choices c;
   for (int attempt = 0; attempt < kRejectionTries; ++attempt) {
-    for (size_t i = 0; i < radices_.size(); ++i)
-      draw[i] = static_cast<int32_t>(rng.below(radices_[i]));
-    if (!canonicalize(draw))
+    c = raw_draw(rng);
+    if (!canonicalize(c))
       continue;
-    if (!seen(draw))
-      return draw;
-    last_valid = draw;
+    if (!seen(c))
+      return c;
+    last_valid = c;
   }
-  if (count_up_to(radices_, kListingLimit) != 0)
-    return draw_by_listing(rng, seen);
-  return last_valid ? last_valid : std::optional<Choices>(draw);
+  if (listable()) {
+    std::vector<Choices> unseen = list_unseen(seen);
+    if (unseen.empty())
+      return std::nullopt;
+    return unseen[rng.below(unseen.size())];
+  }
+  // A huge space that defeats rejection: a repeat rather than nothing.
+  return last_valid ? last_valid : std::optional<Choices>(c);
 }
 
-std::optional<Choices> SpaceSampler::draw_by_listing(Rng &rng, const IsSeen &seen) const {
+bool SpaceSampler::listable() const { return count_up_to(radices_, kListingLimit) != 0; }
+
+std::vector<Choices> SpaceSampler::list_unseen(const IsSeen &seen) const {
+  if (!listable())
+    return {};
   std::set<Choices> unseen;
   Choices digits(radices_.size(), 0);
   for (bool more = true; more;) {
@@ -91,11 +112,7 @@ std::optional<Choices> SpaceSampler::draw_by_listing(Rng &rng, const IsSeen &see
       digits[i] = 0;
     }
   }
-  if (unseen.empty())
-    return std::nullopt;
-  auto it = unseen.begin();
-  std::advance(it, static_cast<std::ptrdiff_t>(rng.below(unseen.size())));
-  return *it;
+  return std::vector<Choices>(unseen.begin(), unseen.end());
 }
 
 Choices SpaceSampler::mutate(Rng &rng, const Choices &parent) const {

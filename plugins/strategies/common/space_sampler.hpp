@@ -1,5 +1,6 @@
-// The architectures of a bound space as evolution and local search need them: canonical
-// random draws that avoid those already seen, one-decision mutations and neighbourhoods.
+// The architectures of a bound space as evolution, local search and BO's candidate pool need
+// them: canonical random draws (one at a time or avoiding those already seen), one-decision
+// mutations, neighbourhoods, and the unseen ones listed when draws stop finding any.
 // Every draw goes through the space's canonicalize, so spaces with inactive decisions give
 // no hidden repeats. Compiled into each strategy plugin that uses it.
 #pragma once
@@ -29,6 +30,10 @@ public:
   // Rewrites `choices` into canonical form; false when the space rejects it.
   bool canonicalize(Choices &choices) const;
 
+  // One architecture drawn uniformly (each decision independently), canonicalized; nullopt
+  // when the space rejects the draw.
+  std::optional<Choices> draw(Rng &rng) const;
+
   // A canonical architecture drawn uniformly (each decision independently) that is not
   // seen, by rejection; when that keeps failing, small spaces list what is left and pick
   // from it. nullopt when every architecture was seen. A huge space that defeats rejection
@@ -44,8 +49,14 @@ public:
   // decision-major order. Changes the space rejects are left out.
   std::vector<Choices> neighbours(const Choices &centre) const;
 
+  // True when the space has at most 2^20 choice vectors, so list_unseen can enumerate it.
+  bool listable() const;
+  // Every canonical architecture that is not seen, each once, in sorted order; empty when
+  // the space is not listable (or a decision has no option).
+  std::vector<Choices> list_unseen(const IsSeen &seen) const;
+
 private:
-  std::optional<Choices> draw_by_listing(Rng &rng, const IsSeen &seen) const;
+  Choices raw_draw(Rng &rng) const; // one option per decision, not canonicalized
 
   SpaceRef space_;
   Radices radices_;
