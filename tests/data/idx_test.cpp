@@ -131,7 +131,14 @@ TEST(Idx, CorruptGzipDataIsAnError) {
   for (size_t i = 20; i + 8 < compressed.size(); i += 3)
     compressed[i] ^= 0x5a;
   const std::string path = write_plain(dir / "bad.gz", compressed);
-  expect_error([&] { read_idx_images(path); }, {path});
+  try {
+    read_idx_images(path);
+    FAIL() << "expected a DataError";
+  } catch (const DataError &e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << message;
+    EXPECT_EQ(message.find(path, 1), std::string::npos) << "path named once: " << message;
+  }
 }
 
 TEST(Idx, MissingFileIsAnErrorNamingThePath) {

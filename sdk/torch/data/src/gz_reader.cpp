@@ -46,7 +46,10 @@ size_t GzReader::read(uint8_t *dst, size_t n) {
     if (got < 0 || (errnum != Z_OK && errnum != Z_BUF_ERROR)) {
       if (errnum == Z_ERRNO)
         throw DataError(path_, std::string("read error: ") + std::strerror(errno));
-      throw DataError(path_, std::string("corrupt gzip data: ") + message);
+      std::string detail = message;
+      if (detail.rfind(path_ + ": ", 0) == 0) // zlib puts the path in front; we already do
+        detail.erase(0, path_.size() + 2);
+      throw DataError(path_, "corrupt gzip data: " + detail);
     }
     total += static_cast<size_t>(got);
     if (errnum == Z_BUF_ERROR) // zlib's "unexpected end of file" inside a gzip stream
