@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -67,9 +68,13 @@ std::string read_metrics_file(const std::string &path) {
   // Ordered: the metrics keep the order the command wrote them in.
   nlohmann::ordered_json metrics =
       nlohmann::ordered_json::parse(content, nullptr, /*allow_exceptions=*/false);
-  if (metrics.is_discarded())
+  if (metrics.is_discarded()) {
+    std::string start = shorten(content, 60);
+    while (!start.empty() && std::isspace(static_cast<unsigned char>(start.back())))
+      start.pop_back();
     throw std::runtime_error("its metrics file " + path + " is not JSON: it starts with '" +
-                             shorten(content, 60) + "'");
+                             start + "'");
+  }
   if (!metrics.is_object())
     throw std::runtime_error("its metrics file " + path + " holds " +
                              std::string(metrics.type_name()) +
