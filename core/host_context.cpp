@@ -53,8 +53,14 @@ HostContext::HostContext(std::shared_ptr<RunContext> run, std::string path)
   };
   host_.report = [](const nas_host_t *h, int64_t step, const char *json) {
     const HostContext &self = self_of(h);
-    if (self.run_->on_report)
-      self.run_->on_report(self.path_, step, json ? json : "{}");
+    // Called from plugin code: nothing may be thrown through its frames. A report that
+    // cannot be stored (a full disk) is logged; the trial's own commit then fails the run.
+    try {
+      if (self.run_->on_report)
+        self.run_->on_report(self.path_, step, json ? json : "{}");
+    } catch (const std::exception &e) {
+      spdlog::error("a report of {} was not stored: {}", self.path_, e.what());
+    }
   };
   host_.should_stop = [](const nas_host_t *h) -> int32_t {
     const RunContext &run = *self_of(h).run_;

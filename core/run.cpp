@@ -20,7 +20,15 @@ namespace nas::core {
 
 std::string choose_run_dir(const std::string &wanted) {
   std::error_code ec;
-  auto free = [&](const fs::path &p) { return !fs::exists(p, ec) || fs::is_empty(p, ec); };
+  // Free: absent, empty, or holding only what a creation killed before publishing left.
+  auto free = [&](const fs::path &p) {
+    if (!fs::exists(p, ec))
+      return true;
+    for (const auto &entry : fs::directory_iterator(p, ec))
+      if (entry.path().filename().string().rfind("run.sqlite.creating", 0) != 0)
+        return false;
+    return !ec;
+  };
   if (free(wanted))
     return wanted;
   for (int n = 2;; ++n) {

@@ -7,10 +7,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sys/file.h>
 #include <thread>
+#include <unistd.h>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -32,8 +38,9 @@ std::vector<std::string> differences(const Json &stored, const Json &now) {
     out.push_back("the seed (" + stored.value("seed", Json()).dump() + " -> " +
                   now.value("seed", Json()).dump() + ")");
   if (stored.value("space", Json()) != now.value("space", Json()))
-    out.push_back("the space (" + stored["space"].dump() + " -> " + now["space"].dump() + ")");
-  const Json &a = stored.value("stages", Json::array()), &b = now["stages"];
+    out.push_back("the space (" + stored.value("space", Json()).dump() + " -> " +
+                  now.value("space", Json()).dump() + ")");
+  const Json a = stored.value("stages", Json::array()), b = now.value("stages", Json::array());
   if (a.size() != b.size())
     out.push_back("the number of stages (" + std::to_string(a.size()) + " -> " +
                   std::to_string(b.size()) + ")");
@@ -47,6 +54,35 @@ std::vector<std::string> differences(const Json &stored, const Json &now) {
 }
 
 } // namespace
+
+FolderLock::FolderLock(const std::string &dir) {
+  fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0)
+    throw RunError("cannot open the run folder " + dir + ": " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (error == EWOULDBLOCK)
+      throw RunError(dir + " is in use by another `nas run`; wait for it to end, or start a "
+                           "separate run with --fresh (a new folder beside it)");
+    throw RunError("cannot lock the run folder " + dir + ": " + std::strerror(error));
+  }
+}
+
+FolderLock &FolderLock::operator=(FolderLock &&other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+FolderLock::~FolderLock() {
+  if (fd_ >= 0)
+    ::close(fd_); // closing the last descriptor releases the lock
+}
 
 Json run_fingerprint(const Pipeline &p) {
   Json stages = Json::array();
@@ -75,8 +111,14 @@ void open_run_folder(RunFolder &f, const Pipeline &pipeline,
                      const std::vector<std::string> &overrides) {
   Durability durability = pipeline.durability_full ? Durability::full : Durability::normal;
   if (f.resumed) {
-    f.store = std::make_unique<RunStore>(f.dir, false, durability);
-    Json stored = Json::parse(f.store->info("fingerprint").value_or("{}"));
+    f.lock = FolderLock(f.dir);
+    f.store = std::make_unique<RunStore>(f.dir, StoreMode::resume, durability);
+    auto fingerprint = f.store->info("fingerprint");
+    if (!fingerprint)
+      throw RunError(RunStore::path_in(f.dir) +
+                     " holds no run (its run table is empty); nothing was changed. Remove it, "
+                     "or start over with --fresh (a new folder beside it)");
+    Json stored = Json::parse(*fingerprint, nullptr, false);
     auto changed = differences(stored, run_fingerprint(pipeline));
     if (!changed.empty()) {
       std::string list;
@@ -92,7 +134,8 @@ void open_run_folder(RunFolder &f, const Pipeline &pipeline,
   fs::create_directories(f.dir, ec);
   if (ec)
     throw RunError("cannot create the run folder " + f.dir + ": " + ec.message());
-  f.store = std::make_unique<RunStore>(f.dir, true, durability);
+  f.lock = FolderLock(f.dir);
+  f.store = std::make_unique<RunStore>(f.dir, StoreMode::create, durability);
   RunStore &s = *f.store;
   nas_version_t abi = host_abi();
   s.set_info("name", pipeline.name);
@@ -109,7 +152,7 @@ void open_run_folder(RunFolder &f, const Pipeline &pipeline,
   s.set_info("created", std::to_string(std::time(nullptr)));
   s.set_info("cores", std::to_string(std::thread::hardware_concurrency()));
   s.set_info("workers", std::to_string(pipeline.execution.workers));
-  s.commit();
+  s.publish();
   std::ofstream(f.dir + "/pipeline.toml") << pipeline.text;
   if (!overrides.empty()) {
     std::ofstream out(f.dir + "/overrides.txt");

@@ -8,13 +8,30 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nas::core {
 
+// An exclusive flock on the run folder itself, held while a host runs there, so a second
+// `nas run` on the same folder is refused at once instead of corrupting the run. Locking
+// the directory creates no file in it; the descriptor is not inherited by workers.
+class FolderLock {
+public:
+  FolderLock() = default;
+  explicit FolderLock(const std::string &dir); // throws RunError when the folder is in use
+  FolderLock(FolderLock &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FolderLock &operator=(FolderLock &&other) noexcept;
+  ~FolderLock();
+
+private:
+  int fd_ = -1;
+};
+
 struct RunFolder {
   std::string dir; // absolute
   bool resumed = false;
+  FolderLock lock; // declared before the store: released after it is closed
   std::unique_ptr<RunStore> store;
 };
 

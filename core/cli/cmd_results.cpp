@@ -55,7 +55,7 @@ int cmd_results(const Args &args) {
   if (!std::filesystem::exists(core::RunStore::path_in(run_dir)))
     throw core::RunError("no results in " + run_dir + " (no run.sqlite there: is it a run " +
                          "folder of `nas run`?)");
-  core::RunStore store(run_dir, false);
+  core::RunStore store(run_dir, core::StoreMode::read);
   std::vector<core::TrialRecord> trials = store.trials();
 
   std::vector<const core::TrialRecord *> shown;

@@ -2,8 +2,13 @@
 
 #include "../errors.hpp"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
 
 namespace nas::core {
 
@@ -35,37 +40,12 @@ CREATE TABLE snapshots(stage INTEGER NOT NULL, seq INTEGER NOT NULL, state BLOB 
 
 } // namespace
 
-RunStore::RunStore(const std::string &run_dir, bool create, Durability durability)
-    : path_(path_in(run_dir)) {
+RunStore::RunStore(const std::string &run_dir, StoreMode mode, Durability durability)
+    : path_(path_in(run_dir)), durability_(durability) {
   try {
-    if (!create && !std::filesystem::exists(path_))
-      throw RunError(path_ + " does not exist");
-    db_ = std::make_unique<sql::Database>(path_, create);
-    db_->exec("PRAGMA journal_mode=WAL");
-    // Checkpoints (which fsync) every 16k pages instead of 1k: they dominated small commits.
-    db_->exec("PRAGMA wal_autocheckpoint=16384");
-    db_->exec(durability == Durability::full ? "PRAGMA synchronous=FULL"
-                                             : "PRAGMA synchronous=NORMAL");
-    if (create)
-      create_schema();
-    else
-      check_identity();
-    insert_trial_ = std::make_unique<sql::Statement>(
-        db_->prepare("INSERT OR REPLACE INTO trials VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    insert_report_ =
-        std::make_unique<sql::Statement>(db_->prepare("INSERT INTO reports VALUES(?,?,?,?)"));
-    insert_log_ =
-        std::make_unique<sql::Statement>(db_->prepare("INSERT INTO log VALUES(?,?,?,?,?)"));
-    begin_ = std::make_unique<sql::Statement>(db_->prepare("BEGIN"));
-    commit_ = std::make_unique<sql::Statement>(db_->prepare("COMMIT"));
-    auto max_seq = db_->prepare("SELECT COALESCE(MAX(seq), 0) FROM log");
-    max_seq.step();
-    next_seq_ = max_seq.integer(0) + 1;
+    open(mode == StoreMode::create ? creating_path(path_) : path_, mode);
   } catch (const sql::Error &e) {
-    if ((e.code & 0xff) == SQLITE_NOTADB || (e.code & 0xff) == SQLITE_CORRUPT)
-      throw RunError(path_ + " is damaged or not a SQLite database (" + e.what() +
-                     "); nothing was changed. Run with --fresh to start a new run beside it");
-    throw RunError(std::string("cannot use the run store: ") + e.what());
+    fail(e);
   }
 }
 
@@ -76,6 +56,117 @@ RunStore::~RunStore() {
     } catch (...) {
     }
   }
+  close();
+  if (!copy_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(copy_dir_, ec);
+  }
+}
+
+std::string RunStore::creating_path(const std::string &store) { return store + ".creating"; }
+
+void RunStore::open(const std::string &file, StoreMode mode) {
+  working_ = file;
+  if (mode == StoreMode::create) {
+    for (const char *suffix : {"", "-wal", "-shm"}) // a killed creation's leftovers
+      fs::remove(file + suffix);
+    db_ = std::make_unique<sql::Database>(file, sql::Access::create);
+  } else {
+    if (!fs::exists(file))
+      throw RunError(file + " does not exist");
+    if (mode == StoreMode::resume)
+      require_writable(file);
+    db_ = std::make_unique<sql::Database>(file, mode == StoreMode::read ? read_access(file)
+                                                                        : sql::Access::read_write);
+    // Nothing is written before the store is known to be ours and whole.
+    check_identity();
+    check_integrity();
+  }
+  if (mode != StoreMode::read) {
+    db_->exec("PRAGMA journal_mode=WAL");
+    // Checkpoints (which fsync) every 16k pages instead of 1k: they dominated small commits.
+    db_->exec("PRAGMA wal_autocheckpoint=16384");
+    db_->exec(durability_ == Durability::full ? "PRAGMA synchronous=FULL"
+                                              : "PRAGMA synchronous=NORMAL");
+  }
+  if (mode == StoreMode::create)
+    create_schema();
+  if (mode == StoreMode::resume) // a trial that was running at the kill runs again: its
+    db_->exec("DELETE FROM reports WHERE trial NOT IN (SELECT id FROM trials)"); // reports too
+  prepare_statements();
+}
+
+// read mode: no WAL beside the store means no writer and nothing outside the file, so it is
+// read as immutable (no -shm needed, nothing created in the folder). A WAL in a folder nas
+// cannot write to is read from a private copy, where SQLite may replay it.
+sql::Access RunStore::read_access(const std::string &file) {
+  if (!fs::exists(file + "-wal"))
+    return sql::Access::immutable;
+  if (::access(fs::path(file).parent_path().c_str(), W_OK) == 0)
+    return sql::Access::read_only;
+  char tmpl[] = "/tmp/nas-store-XXXXXX";
+  if (!::mkdtemp(tmpl))
+    throw RunError(file + ": cannot make a private copy to read it: " + std::strerror(errno));
+  copy_dir_ = tmpl;
+  for (const char *suffix : {"", "-wal"})
+    fs::copy_file(file + suffix, copy_dir_ + "/run.sqlite" + suffix);
+  working_ = copy_dir_ + "/run.sqlite";
+  return sql::Access::read_write;
+}
+
+void RunStore::require_writable(const std::string &file) {
+  for (const std::string &p : {fs::path(file).parent_path().string(), file})
+    if (::access(p.c_str(), W_OK) != 0)
+      throw RunError(file + ": cannot resume the run: " + p + " is not writable (" +
+                     std::strerror(errno) + ")");
+}
+
+void RunStore::prepare_statements() {
+  insert_trial_ = std::make_unique<sql::Statement>(
+      db_->prepare("INSERT OR REPLACE INTO trials VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  insert_report_ =
+      std::make_unique<sql::Statement>(db_->prepare("INSERT INTO reports VALUES(?,?,?,?)"));
+  insert_log_ =
+      std::make_unique<sql::Statement>(db_->prepare("INSERT INTO log VALUES(?,?,?,?,?)"));
+  begin_ = std::make_unique<sql::Statement>(db_->prepare("BEGIN"));
+  commit_ = std::make_unique<sql::Statement>(db_->prepare("COMMIT"));
+  auto max_seq = db_->prepare("SELECT COALESCE(MAX(seq), 0) FROM log");
+  max_seq.step();
+  next_seq_ = max_seq.integer(0) + 1;
+}
+
+void RunStore::close() {
+  insert_trial_.reset();
+  insert_report_.reset();
+  insert_log_.reset();
+  begin_.reset();
+  commit_.reset();
+  db_.reset(); // the last connection folds the WAL into the file and removes it
+}
+
+void RunStore::publish() {
+  try {
+    commit();
+    close();
+    std::error_code ec;
+    fs::rename(working_, path_, ec);
+    if (ec)
+      throw RunError("cannot create " + path_ + ": " + ec.message());
+    open(path_, StoreMode::resume);
+  } catch (const sql::Error &e) {
+    fail(e);
+  }
+}
+
+void RunStore::fail(const sql::Error &e) const {
+  int primary = e.code & 0xff;
+  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+    throw RunError(path_ + " is damaged or not a SQLite database (" + e.what() +
+                   "); nothing was changed. Run with --fresh to start a new run beside it");
+  if (primary == SQLITE_FULL)
+    throw RunError(path_ + ": the disk is full (" + e.what() +
+                   "); what was stored before is kept: free some space and run again to resume");
+  throw RunError(std::string("cannot use the run store ") + path_ + ": " + e.what());
 }
 
 void RunStore::create_schema() {
@@ -84,6 +175,17 @@ void RunStore::create_schema() {
   db_->exec("PRAGMA application_id=" + std::to_string(kApplicationId));
   db_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
   db_->exec("COMMIT");
+}
+
+void RunStore::check_integrity() {
+  auto check = db_->prepare("PRAGMA quick_check");
+  std::string problems;
+  for (int n = 0; check.step() && n < 3; ++n)
+    if (check.text(0) != "ok")
+      problems += (problems.empty() ? "" : "; ") + check.text(0);
+  if (!problems.empty())
+    throw RunError(path_ + " is damaged (" + problems +
+                   "); nothing was changed. Run with --fresh to start a new run beside it");
 }
 
 void RunStore::check_identity() {
@@ -109,7 +211,11 @@ void RunStore::begin() {
 
 void RunStore::commit() {
   if (in_transaction_) {
-    commit_->run();
+    try {
+      commit_->run();
+    } catch (const sql::Error &e) {
+      fail(e); // a full disk, most likely: what was committed before stays
+    }
     in_transaction_ = false;
   }
 }

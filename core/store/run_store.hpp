@@ -17,6 +17,14 @@ namespace nas::core {
 
 enum class Durability { normal, full }; // normal survives a killed host, full a power loss
 
+// How a store is opened:
+// - create: a new store, built under a temporary name; publish() gives it its real name once
+//   it holds the run's identity, so a kill never leaves a half-made run.sqlite behind.
+// - resume: an existing store to write to: checked (identity, schema, integrity) before
+//   anything is written, so a store nas does not understand is left exactly as it was.
+// - read: an existing store, never written to, also on read-only media.
+enum class StoreMode { create, resume, read };
+
 struct LogEntry {
   int64_t seq = 0;
   int stage = 0;
@@ -36,10 +44,15 @@ struct StageRow {
 class RunStore {
 public:
   static std::string path_in(const std::string &run_dir) { return run_dir + "/run.sqlite"; }
-  // Creates a new store, or opens an existing one (checking it is a nas run store of a
-  // schema this host reads). Throws RunError with the file and the reason.
-  RunStore(const std::string &run_dir, bool create, Durability durability = Durability::normal);
+  // Where a store being created lives until publish().
+  static std::string creating_path(const std::string &store);
+  // Throws RunError naming the file and the reason (damaged, foreign, newer schema, not
+  // writable, disk full).
+  RunStore(const std::string &run_dir, StoreMode mode, Durability durability = Durability::normal);
   ~RunStore();
+
+  // create mode: commits and moves the store to its real name (run.sqlite).
+  void publish();
 
   void set_info(const std::string &key, const std::string &value);
   std::optional<std::string> info(const std::string &key);
@@ -61,10 +74,21 @@ public:
   int64_t last_seq() const { return next_seq_ - 1; }
 
 private:
+  void open(const std::string &file, StoreMode mode);
+  sql::Access read_access(const std::string &file);
+  static void require_writable(const std::string &file);
+  void prepare_statements();
+  void close();
   void begin();
   void create_schema();
   void check_identity();
-  std::string path_;
+  void check_integrity();
+  // Rethrows a SQLite error as a RunError that names the store and says what to do.
+  [[noreturn]] void fail(const sql::Error &e) const;
+  std::string path_;    // run.sqlite
+  std::string working_; // the file open now: path_, its temporary name, or a private copy
+  std::string copy_dir_; // read mode in a read-only folder with a WAL: where the copy is
+  Durability durability_;
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<sql::Statement> insert_trial_, insert_report_, insert_log_, begin_, commit_;
   bool in_transaction_ = false;

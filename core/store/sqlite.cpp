@@ -4,9 +4,39 @@
 
 namespace nas::core::sql {
 
-Database::Database(const std::string &path, bool create) : path_(path) {
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+namespace {
+
+// A file: URI for sqlite3_open_v2, with the characters URIs reserve escaped.
+std::string immutable_uri(const std::string &path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      const char *hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[(c >> 4) & 0xf];
+      uri += hex[c & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+} // namespace
+
+Database::Database(const std::string &path, Access access) : path_(path) {
+  int flags = 0;
+  std::string name = path;
+  switch (access) {
+  case Access::read_write: flags = SQLITE_OPEN_READWRITE; break;
+  case Access::create: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+  case Access::read_only: flags = SQLITE_OPEN_READONLY; break;
+  case Access::immutable:
+    flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+    name = immutable_uri(path);
+    break;
+  }
+  int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);

@@ -18,10 +18,14 @@ struct Error : std::runtime_error {
 
 class Statement;
 
+// read_only still sees a live writer's WAL; immutable reads the file alone, without locks or
+// a -shm file (for a store with no WAL beside it, in a folder nas may not write to).
+enum class Access { read_write, create, read_only, immutable };
+
 class Database {
 public:
-  // Opens (or creates, with `create`) the database at `path`; throws Error.
-  Database(const std::string &path, bool create);
+  // Opens the database at `path`; throws Error.
+  Database(const std::string &path, Access access);
   ~Database();
   Database(const Database &) = delete;
   Database &operator=(const Database &) = delete;
