@@ -124,3 +124,17 @@ TEST(CommandRun, LocalEngineWithTwoWorkers) {
 }
 
 } // namespace
+
+namespace {
+
+// The shipped example pipeline passes the host's checks (keys, types, metric) and names the
+// example trainer where it is; running it needs python3-torch, which tests must not.
+TEST(CommandRun, TheExampleConfigIsValid) {
+  std::string config = std::string(NAS_SOURCE_DIR) + "/configs/command-fmnist.toml";
+  auto r = run_nas("validate " + config);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(std::filesystem::exists(std::string(NAS_SOURCE_DIR) +
+                                      "/plugins/evaluators/command/example/train.py"));
+}
+
+} // namespace
