@@ -14,8 +14,8 @@
 namespace nas::cell {
 namespace {
 
-const std::vector<std::string> kNb201Ops = {"none", "skip_connect", "nor_conv_1x1",
-                                            "nor_conv_3x3", "avg_pool_3x3"};
+const std::vector<std::string> kNb201Ops = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3",
+                                            "avg_pool_3x3"};
 
 DagCell cell_from(const Config &config) {
   return DagCell(spaces::int_in_range(config, "nodes", 4, 2, kMaxNodes),
@@ -61,9 +61,7 @@ public:
       decisions.push_back({{"name", name}, {"options", cell_.ops()}});
     return nlohmann::json{{"decisions", decisions}}.dump();
   }
-  uint32_t num_decisions() const override {
-    return static_cast<uint32_t>(cell_.edges().size());
-  }
+  uint32_t num_decisions() const override { return static_cast<uint32_t>(cell_.edges().size()); }
   uint32_t num_options(uint32_t decision) const override {
     return decision < cell_.edges().size() ? static_cast<uint32_t>(cell_.ops().size()) : 0;
   }

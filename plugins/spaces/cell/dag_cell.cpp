@@ -70,7 +70,8 @@ public:
       }
       out.push_back(op(e));
       expect("~", "'~' after the op of edge " + label(e));
-      expect(std::to_string(e.from), "input node " + std::to_string(e.from) + " of edge " + label(e));
+      expect(std::to_string(e.from),
+             "input node " + std::to_string(e.from) + " of edge " + label(e));
       expect("|", "'|' closing edge " + label(e));
     }
     if (pos_ != text_.size())

@@ -57,9 +57,8 @@ std::string ChainLayout::describe() const {
 void ChainLayout::check(const Choices &choices) const {
   if (choices.size() != num_decisions())
     throw InvalidArch("a chain architecture here has " + std::to_string(num_decisions()) +
-                      " decisions (depth, then op and width of " +
-                      std::to_string(spec_.max_depth) + " layers), got " +
-                      std::to_string(choices.size()));
+                      " decisions (depth, then op and width of " + std::to_string(spec_.max_depth) +
+                      " layers), got " + std::to_string(choices.size()));
   for (uint32_t d = 0; d < choices.size(); ++d)
     if (choices[d] < 0 || static_cast<uint32_t>(choices[d]) >= num_options(d)) {
       std::string name = d == kDepthDecision ? "depth"
@@ -96,9 +95,9 @@ std::string ChainLayout::format(const Choices &choices) const {
 
 Choices ChainLayout::parse(const std::string &text) const {
   const std::string quoted = text.size() <= 200 ? " in \"" + text + "\"" : "";
-  const std::string format_help =
-      " (format: op@width per layer, joined by '|', e.g. \"" + spec_.ops[0] + "@" +
-      width_labels_.back() + "|" + spec_.ops.back() + "@" + width_labels_[0] + "\")";
+  const std::string format_help = " (format: op@width per layer, joined by '|', e.g. \"" +
+                                  spec_.ops[0] + "@" + width_labels_.back() + "|" +
+                                  spec_.ops.back() + "@" + width_labels_[0] + "\")";
   auto fail = [&](size_t pos, const std::string &what) {
     throw InvalidArch("not a chain string: " + what + " at position " + std::to_string(pos) +
                       quoted + format_help);
@@ -139,9 +138,8 @@ Choices ChainLayout::parse(const std::string &text) const {
 }
 
 int ChainLayout::stage_channels(int layer) const {
-  const auto reductions =
-      std::upper_bound(spec_.reduce_at.begin(), spec_.reduce_at.end(), layer) -
-      spec_.reduce_at.begin();
+  const auto reductions = std::upper_bound(spec_.reduce_at.begin(), spec_.reduce_at.end(), layer) -
+                          spec_.reduce_at.begin();
   return spec_.channels << reductions;
 }
 

@@ -60,9 +60,7 @@ public:
 
   std::string describe() const override { return layout_.describe(); }
   uint32_t num_decisions() const override { return layout_.num_decisions(); }
-  uint32_t num_options(uint32_t decision) const override {
-    return layout_.num_options(decision);
-  }
+  uint32_t num_options(uint32_t decision) const override { return layout_.num_options(decision); }
   void canonicalize(Choices &choices) const override { layout_.canonicalize(choices); }
   std::string to_string(const Choices &choices) const override { return layout_.format(choices); }
   Choices from_string(const std::string &text) const override { return layout_.parse(text); }

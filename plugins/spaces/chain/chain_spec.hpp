@@ -15,7 +15,7 @@ struct ChainSpec {
   std::vector<std::string> ops = {"mbconv_e3_k3", "mbconv_e6_k3", "mbconv_e3_k5",
                                   "mbconv_e6_k5", "sep_conv_3x3", "identity"};
   std::vector<double> widths = {0.5, 1.0, 1.5};
-  int channels = 32;               // the stem's width; a stage's base width doubles per reduction
+  int channels = 32; // the stem's width; a stage's base width doubles per reduction
   std::vector<int> reduce_at = {0, 2, 5}; // layers with stride 2 (NAS-Bench-Macro's stages)
   std::string stem = "conv3x3_bn_relu";
   int head_channels = 0; // > 0: a conv1x1_bn_relu of that width before the pooling

@@ -4,8 +4,8 @@
 
 namespace nas::spaces {
 
-ir::Network cell_network(ir::Cell cell, const std::string &cell_name,
-                         const CellNetworkShape &shape, bool supernet) {
+ir::Network cell_network(ir::Cell cell, const std::string &cell_name, const CellNetworkShape &shape,
+                         bool supernet) {
   ir::Network net;
   net.input = {shape.input_channels, shape.input_size, shape.input_size};
   net.num_classes = shape.num_classes;

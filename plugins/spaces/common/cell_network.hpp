@@ -21,8 +21,8 @@ struct CellNetworkShape {
 // stem conv3x3_bn(C), N cells(C), resblock(2C, stride 2), N cells(2C), resblock(4C,
 // stride 2), N cells(4C), bn_relu(4C), global_avg head (then the linear classifier).
 // All 3N cells share `cell`, stored under `cell_name`. `supernet` marks a supernet IR.
-ir::Network cell_network(ir::Cell cell, const std::string &cell_name,
-                         const CellNetworkShape &shape, bool supernet);
+ir::Network cell_network(ir::Cell cell, const std::string &cell_name, const CellNetworkShape &shape,
+                         bool supernet);
 
 } // namespace nas::spaces
 

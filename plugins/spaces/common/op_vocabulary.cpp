@@ -29,10 +29,10 @@ const std::vector<std::string> &keep_channels() {
 
 const std::vector<std::string> &standard_ops() {
   static const std::vector<std::string> ops = {
-      "none",         "skip_connect",  "identity",     "nor_conv_1x1",    "nor_conv_3x3",
-      "avg_pool_3x3", "max_pool_3x3",  "sep_conv_3x3", "sep_conv_5x5",    "dil_conv_3x3",
-      "dil_conv_5x5", "mbconv_e3_k3",  "mbconv_e3_k5", "mbconv_e6_k3",    "mbconv_e6_k5",
-      "conv3x3_bn",   "conv3x3_bn_relu", "conv1x1_bn_relu", "bn_relu",    "resblock",
+      "none",         "skip_connect",    "identity",        "nor_conv_1x1", "nor_conv_3x3",
+      "avg_pool_3x3", "max_pool_3x3",    "sep_conv_3x3",    "sep_conv_5x5", "dil_conv_3x3",
+      "dil_conv_5x5", "mbconv_e3_k3",    "mbconv_e3_k5",    "mbconv_e6_k3", "mbconv_e6_k5",
+      "conv3x3_bn",   "conv3x3_bn_relu", "conv1x1_bn_relu", "bn_relu",      "resblock",
       "global_avg"};
   return ops;
 }
@@ -59,8 +59,8 @@ std::string why_not_chain_layer(const std::string &name) {
   if (name == "global_avg")
     return "'global_avg' is the head's pool, not a layer; chain layer ops: " +
            join(chain_layer_ops());
-  return "unknown op '" + name + "'; chain layer ops (IR.md's standard vocabulary): " +
-         join(chain_layer_ops());
+  return "unknown op '" + name +
+         "'; chain layer ops (IR.md's standard vocabulary): " + join(chain_layer_ops());
 }
 
 const std::vector<std::string> &cell_edge_ops() {
@@ -73,8 +73,8 @@ std::string why_not_cell_edge(const std::string &name) {
     return "";
   if (name == "global_avg")
     return "'global_avg' is the head's pool, not an edge op; edge ops: " + join(cell_edge_ops());
-  return "unknown op '" + name + "'; edge ops (IR.md's standard vocabulary): " +
-         join(cell_edge_ops());
+  return "unknown op '" + name +
+         "'; edge ops (IR.md's standard vocabulary): " + join(cell_edge_ops());
 }
 
 std::string join(const std::vector<std::string> &names, const std::string &separator) {

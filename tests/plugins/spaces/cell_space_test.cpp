@@ -101,7 +101,8 @@ TEST(CellSpace, FiveNodesHaveTenEdgesInNb201Order) {
 TEST(CellSpace, RejectsBadStringsSayingWhatAndWhere) {
   Harness h(1, kCell);
   const nas::SpaceRef &space = h.space();
-  std::string e = parse_error(space, "|nor_conv_3x3~0|+|conv_7x7~0|nor_conv_3x3~1|+|none~0|none~1|none~2|");
+  std::string e =
+      parse_error(space, "|nor_conv_3x3~0|+|conv_7x7~0|nor_conv_3x3~1|+|none~0|none~1|none~2|");
   EXPECT_NE(e.find("expected an op of edge 2<-0"), std::string::npos) << e;
   EXPECT_NE(e.find("position 18"), std::string::npos) << e;
   EXPECT_NE(e.find("avg_pool_3x3"), std::string::npos) << e; // lists the ops

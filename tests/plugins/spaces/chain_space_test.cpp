@@ -161,8 +161,7 @@ TEST(ChainSpace, EquivalenceKeyDropsIdentitiesThatPassTheInputThrough) {
   const Choices projection = small(3, {{0, 1}, {2, 0}, {1, 1}});
   const Choices strided = small(3, {{0, 1}, {1, 1}, {2, 1}});
   EXPECT_NE(space.equivalence_key(projection), space.equivalence_key(a));
-  EXPECT_EQ(space.equivalence_key(strided),
-            "mbconv_e3_k3:32:2|sep_conv_3x3:32:1|identity:64:2");
+  EXPECT_EQ(space.equivalence_key(strided), "mbconv_e3_k3:32:2|sep_conv_3x3:32:1|identity:64:2");
   // Inactive decisions never change the key.
   Choices noisy = a;
   noisy[7] = 1;
@@ -244,8 +243,11 @@ TEST(ChainSpace, RejectsBadConfigsNamingTheKey) {
 TEST(ChainSpace, ProgressiveSearchGrowsItOneLayerPerLevel) {
   // Depth 1..3, two ops, one width: level l opens layer l alone (2 children per parent).
   Harness h(3, kChain,
-            {{"min_depth", 1}, {"max_depth", 3}, {"ops", {"identity", "mbconv_e3_k3"}},
-             {"widths", {1.0}}, {"reduce_at", {0}}});
+            {{"min_depth", 1},
+             {"max_depth", 3},
+             {"ops", {"identity", "mbconv_e3_k3"}},
+             {"widths", {1.0}},
+             {"reduce_at", {0}}});
   nas::test::StrategyClient s = h.strategy("nas.strategy.progressive", {{"beam", 1}});
   std::vector<int> depths;
   for (int64_t id = 1; id <= 20; ++id) {

@@ -20,7 +20,8 @@ using nas::test::TempDir;
 std::string pipeline(const std::string &space, int evaluations, const std::string &output) {
   // A top-level key, so it comes before the first table.
   return "space = " + space + "\n\n[experiment]\nname = \"spaces\"\nseed = 4\noutput = \"" +
-         output + "\"\n\n[objective]\nmetric = \"score\"\ndirection = \"maximize\"\n\n"
+         output +
+         "\"\n\n[objective]\nmetric = \"score\"\ndirection = \"maximize\"\n\n"
          "[execution]\nengine = \"inline\"\nworkers = 1\n\n[[stage]]\nname = \"search\"\n"
          "budget = { evaluations = " +
          std::to_string(evaluations) +
@@ -90,10 +91,10 @@ TEST(SpacesPipeline, RandomSearchOverAFiveNodeCellSpace) {
 
 TEST(SpacesPipeline, ValidatePointsAtAnUnknownOp) {
   TempDir dir;
-  const std::string file = dir.write(
-      "pipeline.toml",
-      pipeline("{ plugin = \"nas.space.chain\", ops = [\"identity\", \"conv_7x7\"] }", 1,
-               dir / "runs"));
+  const std::string file =
+      dir.write("pipeline.toml",
+                pipeline("{ plugin = \"nas.space.chain\", ops = [\"identity\", \"conv_7x7\"] }", 1,
+                         dir / "runs"));
   nas::test::NasResult v = run_nas(with_plugins("validate", file), "timeout 60");
   EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
   EXPECT_NE(v.err.find("unknown op 'conv_7x7'"), std::string::npos) << v.err;
