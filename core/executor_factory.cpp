@@ -32,6 +32,23 @@ int lowest_log_level() {
   return std::max(level, static_cast<int>(spdlog::default_logger()->level()));
 }
 
+// The library files of the plugins a worker of `stage` builds: the space's and the stage
+// evaluator's, with their collaborators.
+std::vector<std::string> worker_plugin_files(const Assembly &assembly, size_t stage) {
+  const std::string evaluator = "stage." + std::to_string(stage) + ".evaluator";
+  auto under = [](const std::string &path, const std::string &root) {
+    return path == root || path.rfind(root + ".", 0) == 0;
+  };
+  std::vector<std::string> files;
+  for (const auto &inst : assembly.instances()) {
+    const std::string &file = inst->descriptor().file;
+    if ((under(inst->path(), "space") || under(inst->path(), evaluator)) &&
+        std::find(files.begin(), files.end(), file) == files.end())
+      files.push_back(file);
+  }
+  return files;
+}
+
 } // namespace
 
 int threads_per_worker(const Execution &e) {
@@ -40,9 +57,10 @@ int threads_per_worker(const Execution &e) {
   return std::max(1, usable_cores() / static_cast<int>(std::max<int64_t>(1, e.workers)));
 }
 
-std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, size_t stage,
-                                        const Instance &evaluator, RunContext &run) {
+std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, const Assembly &assembly,
+                                        size_t stage, RunContext &run) {
   const Execution &e = pipeline.execution;
+  const Instance &evaluator = *assembly.stage(stage).evaluator;
   if (e.engine != "local") {
     if (stage == 0 && (e.trial_timeout > 0 || e.trial_memory > 0))
       spdlog::warn("trial_timeout and trial_memory need engine = \"local\"; the inline engine "
@@ -59,6 +77,7 @@ std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, size_t stage,
   h.pipeline_text = pipeline.text;
   h.overrides = pipeline.overrides;
   h.plugin_paths = pipeline.extra_plugin_paths;
+  h.plugin_files = worker_plugin_files(assembly, stage);
   h.stage = stage;
   h.seed = pipeline.seed;
   h.run_dir = run.run_dir;

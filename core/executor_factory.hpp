@@ -1,6 +1,7 @@
 // The executor a pipeline's [execution] engine asks for, one per stage.
 #pragma once
 
+#include "assembly.hpp"
 #include "executor.hpp"
 #include "instance.hpp"
 #include "pipeline.hpp"
@@ -10,10 +11,10 @@
 
 namespace nas::core {
 
-// "inline": the evaluator `evaluator` in this process; "local": worker processes that
-// load stage `stage`'s evaluator themselves.
-std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, size_t stage,
-                                        const Instance &evaluator, RunContext &run);
+// "inline": stage `stage`'s evaluator in this process; "local": worker processes that load
+// that evaluator (and the space) themselves, from the same library files.
+std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, const Assembly &assembly,
+                                        size_t stage, RunContext &run);
 
 // The threads each of `workers` workers gets: threads_per_worker when set, else the cores
 // this process may use split evenly (at least 1).

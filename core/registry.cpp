@@ -34,15 +34,19 @@ void Registry::add_folder(const std::string &folder) {
     if (entry.is_regular_file() && entry.path().extension() == ".so")
       files.push_back(entry.path());
   std::sort(files.begin(), files.end()); // the same order, and the same messages, every time
-  for (const auto &file : files) {
-    std::string path = fs::canonical(file, ec).string();
-    if (ec || libraries_.count(path))
-      continue;
-    try {
-      add_library(PluginLibrary::load(path));
-    } catch (const std::exception &e) {
-      problems_.push_back(e.what());
-    }
+  for (const auto &file : files)
+    add_file(file.string());
+}
+
+void Registry::add_file(const std::string &file) {
+  std::error_code ec;
+  std::string path = fs::canonical(file, ec).string();
+  if (ec || libraries_.count(path))
+    return;
+  try {
+    add_library(PluginLibrary::load(path));
+  } catch (const std::exception &e) {
+    problems_.push_back(e.what());
   }
 }
 

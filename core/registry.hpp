@@ -15,6 +15,9 @@ class Registry {
 public:
   // Scans one folder for *.so files (not recursive). A missing folder is ignored.
   void add_folder(const std::string &folder);
+  // Loads one plugin library (a worker loads only the files its plugins live in: scanning
+  // folders would dlopen every plugin, LibTorch ones included, in every worker).
+  void add_file(const std::string &file);
   // The default folders: NAS_PLUGIN_PATH (colon-separated), then the build's plugin folder
   // when this binary runs from the build tree, else the install's plugin folder.
   void add_default_folders();

@@ -112,7 +112,7 @@ std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly
                        "' failed in an earlier session: " + row->second.end_reason);
       continue;
     }
-    auto owned_executor = make_executor(pipeline, i, *assembly.stage(i).evaluator, *run);
+    auto owned_executor = make_executor(pipeline, assembly, i, *run);
     Executor &executor = *owned_executor; // [execution] engine: inline or local workers
     StageContext context{
         pipeline, i,   assembly.stage(i), assembly.space(), executor, result->state, store,

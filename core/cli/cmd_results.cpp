@@ -65,15 +65,7 @@ int cmd_results(const Args &args) {
   long top = vm.count("top") ? vm["top"].as<long>() : (format == "table" ? 10 : 0);
   bool best_first = format == "table" || vm.count("top");
   if (best_first) {
-    // Best first; cached repeats of the same trial are left out of the ranking.
-    shown.erase(std::remove_if(shown.begin(), shown.end(),
-                               [](const auto *t) { return t->status == NAS_TRIAL_CACHED; }),
-                shown.end());
-    std::stable_sort(shown.begin(), shown.end(), [](const auto *a, const auto *b) {
-      if (std::isnan(a->objective) != std::isnan(b->objective))
-        return std::isnan(b->objective);
-      return a->objective > b->objective;
-    });
+    sort_best_first(shown);
   } else {
     std::stable_sort(shown.begin(), shown.end(),
                      [](const auto *a, const auto *b) { return a->id < b->id; });

@@ -14,6 +14,7 @@ int cmd_validate(const Args &args);
 int cmd_plugins(const Args &args);
 int cmd_describe(const Args &args);
 int cmd_results(const Args &args);
+int cmd_export(const Args &args);
 // Internal: a worker process of the local engine, started by the host.
 int cmd_worker(const Args &args);
 

@@ -22,6 +22,7 @@ Commands:
   plugins             list the plugins found (name, kind, version, ABI, file)
   describe PLUGIN     a plugin's description, config keys, roles and metrics
   results RUN_DIR     the trials of a run, best first (table, csv or json)
+  export RUN_DIR      copy a trained trial's network and weights out of a run
 
 Options:
   -h, --help          this help; `nas <command> --help` for a command's own
@@ -50,6 +51,7 @@ int main(int argc, char **argv) {
       {"plugins", nas::cli::cmd_plugins},
       {"describe", nas::cli::cmd_describe},
       {"results", nas::cli::cmd_results},
+      {"export", nas::cli::cmd_export},
       {"worker", nas::cli::cmd_worker}}; // internal: not in the usage above
   auto it = commands.find(args[0]);
   if (it == commands.end()) {

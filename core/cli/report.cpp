@@ -65,6 +65,17 @@ std::string csv_field(const std::string &s) {
 
 } // namespace
 
+void sort_best_first(std::vector<const core::TrialRecord *> &trials) {
+  trials.erase(std::remove_if(trials.begin(), trials.end(),
+                              [](const auto *t) { return t->status == NAS_TRIAL_CACHED; }),
+               trials.end());
+  std::stable_sort(trials.begin(), trials.end(), [](const auto *a, const auto *b) {
+    if (std::isnan(a->objective) != std::isnan(b->objective))
+      return std::isnan(b->objective);
+    return a->objective > b->objective;
+  });
+}
+
 void print_trial_table(std::ostream &out, const std::vector<const core::TrialRecord *> &trials,
                        const std::string &objective_metric) {
   std::vector<std::string> metrics = metric_names(trials, objective_metric);

@@ -19,6 +19,10 @@ void print_trial_table(std::ostream &out, const std::vector<const core::TrialRec
                        const std::string &objective_metric);
 void print_trial_csv(std::ostream &out, const std::vector<const core::TrialRecord *> &trials);
 
+// Orders trials best first by objective (NaN last), leaving out cached repeats: a trial
+// appears once, as the one that was evaluated.
+void sort_best_first(std::vector<const core::TrialRecord *> &trials);
+
 // Formats a number compactly (up to 6 significant digits), "-" for NaN.
 std::string format_number(double v);
 

@@ -36,6 +36,7 @@ Json to_json(const Hello &h) {
           {"pipeline_text", h.pipeline_text},
           {"overrides", h.overrides},
           {"plugin_paths", h.plugin_paths},
+          {"plugin_files", h.plugin_files},
           {"stage", h.stage},
           {"seed", h.seed},
           {"run_dir", h.run_dir},
@@ -54,6 +55,8 @@ Hello hello_from_json(const Json &m) {
   h.pipeline_text = field<std::string>(m, "pipeline_text", what);
   h.overrides = field<std::vector<std::string>>(m, "overrides", what);
   h.plugin_paths = field<std::vector<std::string>>(m, "plugin_paths", what);
+  if (m.contains("plugin_files"))
+    h.plugin_files = field<std::vector<std::string>>(m, "plugin_files", what);
   h.stage = static_cast<size_t>(unsigned_field(m, "stage", what));
   h.seed = unsigned_field(m, "seed", what);
   h.run_dir = field<std::string>(m, "run_dir", what);

@@ -32,6 +32,8 @@ struct Hello {
   std::string pipeline_text;             // as the host read it: the file may change later
   std::vector<std::string> overrides;    // --set values
   std::vector<std::string> plugin_paths; // --plugin-path folders
+  std::vector<std::string> plugin_files; // the libraries of the space and the evaluator:
+                                         // when given, the worker loads only these
   size_t stage = 0;
   uint64_t seed = 0;
   std::string run_dir;

@@ -70,12 +70,16 @@ std::unique_ptr<Loaded> load(const Hello &h, const std::shared_ptr<RunContext> &
   auto out = std::make_unique<Loaded>();
   out->pipeline = parse_pipeline_text(h.pipeline_file, h.pipeline_text, h.overrides);
   out->pipeline.seed = h.seed;
-  // The same folders in the same order as the host's `load`, so names resolve alike.
-  for (const auto &p : out->pipeline.plugin_paths)
-    out->registry.add_folder(p);
-  for (const auto &p : h.plugin_paths)
-    out->registry.add_folder(p);
-  out->registry.add_default_folders();
+  if (!h.plugin_files.empty()) {
+    for (const auto &f : h.plugin_files) // the very files the host resolved the names to
+      out->registry.add_file(f);
+  } else { // the same folders in the same order as the host's `load`: names resolve alike
+    for (const auto &p : out->pipeline.plugin_paths)
+      out->registry.add_folder(p);
+    for (const auto &p : h.plugin_paths)
+      out->registry.add_folder(p);
+    out->registry.add_default_folders();
+  }
   for (const auto &problem : out->registry.problems())
     spdlog::debug("{}", problem); // the host already warned
   if (h.stage >= out->pipeline.stages.size())
