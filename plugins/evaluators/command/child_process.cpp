@@ -60,14 +60,14 @@ struct SpawnAttributes {
 };
 
 // This process's environment with `extra` set on top (an extra name replaces the old value).
-std::vector<std::string> merged_environment(
-    const std::vector<std::pair<std::string, std::string>> &extra) {
+std::vector<std::string>
+merged_environment(const std::vector<std::pair<std::string, std::string>> &extra) {
   std::vector<std::string> out;
   for (char **e = environ; e && *e; ++e) {
     std::string entry(*e);
     std::string name = entry.substr(0, entry.find('='));
-    bool replaced = std::any_of(extra.begin(), extra.end(),
-                                [&](const auto &kv) { return kv.first == name; });
+    bool replaced =
+        std::any_of(extra.begin(), extra.end(), [&](const auto &kv) { return kv.first == name; });
     if (!replaced)
       out.push_back(std::move(entry));
   }
@@ -196,7 +196,7 @@ ChildOutcome run_child(const SpawnSpec &spec, const Supervision &supervision) {
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0 && errno == EAGAIN)
-        return; // nothing more for now
+        return;     // nothing more for now
       s.fd.reset(); // EOF (or an error): no more from this stream
       return;
     }

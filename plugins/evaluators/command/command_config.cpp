@@ -21,7 +21,8 @@ std::vector<std::string> read_argv(const Json &config) {
   if (it->is_string()) {
     std::string text = it->get<std::string>();
     if (text.find_first_not_of(" \t\n") == std::string::npos)
-      throw ConfigError("command", "'command' is an empty string; expected " + std::string(expected));
+      throw ConfigError("command",
+                        "'command' is an empty string; expected " + std::string(expected));
     return {"/bin/sh", "-c", text};
   }
   if (!it->is_array())
@@ -54,12 +55,10 @@ std::vector<std::pair<std::string, std::string>> read_env(const Json &config) {
   for (auto var = it->begin(); var != it->end(); ++var) {
     const std::string &name = var.key();
     std::string key = "env." + name;
-    if (name.empty() || name.find('=') != std::string::npos ||
-        name.find('\0') != std::string::npos)
+    if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos)
       throw ConfigError(key, "'" + name + "' is not a valid environment variable name");
-    if (name.rfind("NAS_", 0) == 0 &&
-        (name == "NAS_TRIAL_FILE" || name == "NAS_METRICS_FILE" || name == "NAS_REPORT_FILE" ||
-         name == "NAS_ARTIFACT_DIR"))
+    if (name.rfind("NAS_", 0) == 0 && (name == "NAS_TRIAL_FILE" || name == "NAS_METRICS_FILE" ||
+                                       name == "NAS_REPORT_FILE" || name == "NAS_ARTIFACT_DIR"))
       throw ConfigError(key, "'" + name + "' is set by the evaluator for every trial");
     if (var->is_string())
       env.emplace_back(name, var->get<std::string>());

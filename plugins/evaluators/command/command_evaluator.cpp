@@ -130,8 +130,8 @@ public:
         int64_t step = count;
         std::string problem;
         if (!is_report_object(line, step, problem)) {
-          host().warn("trial " + std::to_string(trial.id) + ": a line of " + reports.path() +
-                      " " + problem + " and is skipped: " + line.substr(0, 80));
+          host().warn("trial " + std::to_string(trial.id) + ": a line of " + reports.path() + " " +
+                      problem + " and is skipped: " + line.substr(0, 80));
           continue;
         }
         host().report(step, line);
@@ -185,8 +185,8 @@ private:
                              outcome.stderr_tail));
     }
     if (!outcome.exited)
-      throw Failed(with_tail(who + " was killed by " + signal_name(outcome.signal),
-                             outcome.stderr_tail));
+      throw Failed(
+          with_tail(who + " was killed by " + signal_name(outcome.signal), outcome.stderr_tail));
     if (outcome.exit_status != 0)
       throw Failed(with_tail(who + " exited with status " + std::to_string(outcome.exit_status),
                              outcome.stderr_tail));

@@ -19,7 +19,7 @@ public:
 
 private:
   std::string path_;
-  uint64_t offset_ = 0;  // bytes of the file consumed so far
+  uint64_t offset_ = 0; // bytes of the file consumed so far
   std::string partial_; // the start of a line whose newline has not come yet
 };
 

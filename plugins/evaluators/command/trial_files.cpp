@@ -52,8 +52,7 @@ void write_trial_file(const Trial &trial, const TrialPaths &paths) {
       throw Failed("cannot write " + temporary);
   }
   if (std::rename(temporary.c_str(), paths.trial.c_str()) != 0)
-    throw Failed("cannot rename " + temporary + " to " + paths.trial + ": " +
-                 std::strerror(errno));
+    throw Failed("cannot rename " + temporary + " to " + paths.trial + ": " + std::strerror(errno));
 }
 
 std::string read_metrics_file(const std::string &path) {
@@ -72,8 +71,8 @@ std::string read_metrics_file(const std::string &path) {
     std::string start = shorten(content, 60);
     while (!start.empty() && std::isspace(static_cast<unsigned char>(start.back())))
       start.pop_back();
-    throw std::runtime_error("its metrics file " + path + " is not JSON: it starts with '" +
-                             start + "'");
+    throw std::runtime_error("its metrics file " + path + " is not JSON: it starts with '" + start +
+                             "'");
   }
   if (!metrics.is_object())
     throw std::runtime_error("its metrics file " + path + " holds " +

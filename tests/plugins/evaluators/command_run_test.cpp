@@ -89,8 +89,8 @@ void run_and_check(const std::string &execution) {
   StoreReader store(out);
   int good = 0;
   for (const auto &[id, t] : trials) {
-    auto reports = store.rows("SELECT step, metrics FROM reports WHERE trial = " +
-                              std::to_string(id) + " ORDER BY step");
+    auto reports = store.rows(
+        "SELECT step, metrics FROM reports WHERE trial = " + std::to_string(id) + " ORDER BY step");
     if (auto b = bad.find(id); b != bad.end()) {
       EXPECT_EQ(t["status"], "failed") << t.dump();
       std::string error = t.value("error", "");
@@ -119,9 +119,7 @@ void run_and_check(const std::string &execution) {
 
 TEST(CommandRun, InlineEngine) { run_and_check("engine = \"inline\"\n"); }
 
-TEST(CommandRun, LocalEngineWithTwoWorkers) {
-  run_and_check("engine = \"local\"\nworkers = 2\n");
-}
+TEST(CommandRun, LocalEngineWithTwoWorkers) { run_and_check("engine = \"local\"\nworkers = 2\n"); }
 
 } // namespace
 

@@ -195,19 +195,24 @@ struct FailureCase {
 
 TEST_F(CommandEvaluator, EachFailureSaysWhatHappened) {
   std::vector<FailureCase> cases = {
-      {"nonzero exit", "echo 'boom: the loss exploded' >&2; exit 3",
+      {"nonzero exit",
+       "echo 'boom: the loss exploded' >&2; exit 3",
        {"exited with status 3", "boom: the loss exploded", "stderr ends with"}},
-      {"signal", "echo 'about to crash' >&2; kill -SEGV $$",
+      {"signal",
+       "echo 'about to crash' >&2; kill -SEGV $$",
        {"was killed by SIGSEGV", "about to crash"}},
-      {"garbage", "echo 'epoch 1: 93%' > \"$NAS_METRICS_FILE\"",
+      {"garbage",
+       "echo 'epoch 1: 93%' > \"$NAS_METRICS_FILE\"",
        {"exited with status 0 but", "is not JSON", "epoch 1: 93%"}},
       {"no metrics", "echo 'forgot to save' >&2", {"wrote no metrics file", "forgot to save"}},
       {"empty metrics", ": > \"$NAS_METRICS_FILE\"", {"is empty"}},
-      {"not a number", "echo '{\"valid_accuracy\": \"high\"}' > \"$NAS_METRICS_FILE\"",
+      {"not a number",
+       "echo '{\"valid_accuracy\": \"high\"}' > \"$NAS_METRICS_FILE\"",
        {"metric 'valid_accuracy'", "\"high\"", "expected a number"}},
       {"an array", "echo '[91.2]' > \"$NAS_METRICS_FILE\"", {"holds array", "JSON object"}},
       {"NaN", "echo '{\"loss\": NaN}' > \"$NAS_METRICS_FILE\"", {"is not JSON", "NaN"}},
-      {"no such program", Json::array({"/nonexistent/train"}),
+      {"no such program",
+       Json::array({"/nonexistent/train"}),
        {"cannot start '/nonexistent/train'", "No such file"}},
   };
   int id = 10;
