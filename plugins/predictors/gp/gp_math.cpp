@@ -2,11 +2,13 @@
 // includes torch: everything else sees gp_math.hpp.
 #include "gp_math.hpp"
 
+#include "dense_linalg.hpp"
+#include "marginal_likelihood.hpp"
+
 #include <nas/plugin.hpp>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <torch/csrc/autograd/custom_function.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/lbfgs.h>
 
@@ -51,52 +53,16 @@ at::Tensor psd_part(const at::Tensor &c, bool &repaired) {
   return (p + p.transpose(0, 1)) * 0.5;
 }
 
-// exp(-dp / l). Where the kernel is not known to be PSD, the projection is added as a
-// constant: the likelihood's gradient flows through the raw kernel, not through eigh (whose
-// gradient is undefined at repeated eigenvalues).
-at::Tensor correlation(const at::Tensor &dp, const at::Tensor &l, const KernelPolicy &policy,
-                       bool &repaired) {
-  at::Tensor c = at::exp(-dp / l);
-  if (policy.psd_known || !policy.repair)
-    return c;
-  bool fixed_now = false;
-  at::Tensor fixed = psd_part(c.detach(), fixed_now);
-  repaired = repaired || fixed_now;
-  return fixed_now ? c + (fixed - c.detach()) : c;
-}
-
-// -log p(y | K) - n/2 log(2 pi) = y^T K^-1 y / 2 + sum(log diag L), as one autograd node whose
-// backward is the textbook gradient (K^-1 - alpha alpha^T) / 2 (Rasmussen and Williams, eq.
-// 5.9): one cholesky_inverse instead of differentiating through the Cholesky factorization,
-// about 4x fewer flops (what matters with the reference BLAS). NaN when K does not factorize.
-struct NegativeLogMarginal : public torch::autograd::Function<NegativeLogMarginal> {
-  static at::Tensor forward(torch::autograd::AutogradContext *ctx, const at::Tensor &k,
-                            const at::Tensor &y) {
-    auto [lower, info] = at::linalg_cholesky_ex(k);
-    if (info.item<int64_t>() != 0)
-      return at::full({}, std::numeric_limits<double>::quiet_NaN(), f64());
-    at::Tensor alpha = at::cholesky_solve(y, lower);
-    ctx->save_for_backward({lower, alpha});
-    return 0.5 * (y * alpha).sum() + lower.diagonal().log().sum();
-  }
-  static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
-                                                 torch::autograd::variable_list grad) {
-    auto saved = ctx->get_saved_variables();
-    const at::Tensor &lower = saved[0], &alpha = saved[1];
-    at::Tensor g = (at::cholesky_inverse(lower) - at::matmul(alpha, alpha.transpose(0, 1))) * 0.5;
-    return {g * grad[0], at::Tensor()};
-  }
-};
-
-// -log p(y | hyperparameters) / n; NaN when K does not factorize.
-at::Tensor negative_lml(const at::Tensor &dp, const at::Tensor &y, const at::Tensor &log_theta,
-                        const KernelPolicy &policy) {
-  at::Tensor theta = at::exp(log_theta);
+// psd_part as marginal_likelihood's repair hook: C in, the projection out when one was needed.
+bool repair_hook(const std::vector<double> &c, size_t n, std::vector<double> &fixed) {
+  at::NoGradGuard no_grad;
+  const auto m = static_cast<int64_t>(n);
+  at::Tensor t = at::from_blob(const_cast<double *>(c.data()), {m, m}, f64());
   bool repaired = false;
-  at::Tensor c = correlation(dp, theta[1], policy, repaired);
-  at::Tensor k = theta[0] * c + theta[2] * at::eye(dp.size(0), f64());
-  double n = static_cast<double>(y.size(0));
-  return NegativeLogMarginal::apply(k, y) / n + kHalfLog2Pi;
+  at::Tensor p = psd_part(t, repaired);
+  if (repaired)
+    fixed = values_of(p);
+  return repaired;
 }
 
 struct Best {
@@ -105,8 +71,8 @@ struct Best {
 };
 
 // One optimizer run from `start`; the parameters live in (lo, hi) through a sigmoid.
-void optimize_from(const at::Tensor &dp, const at::Tensor &y, const Hyper &start,
-                   const FitOptions &o, Best &best, int &evaluations) {
+void optimize_from(MarginalLikelihood &likelihood, const Hyper &start, const FitOptions &o,
+                   Best &best, int &evaluations) {
   const std::array<double, 3> s = {std::log(start.signal_variance), std::log(start.lengthscale),
                                    std::log(start.noise_variance)};
   std::array<double, 3> u0{};
@@ -115,31 +81,37 @@ void optimize_from(const at::Tensor &dp, const at::Tensor &y, const Hyper &start
     frac = std::min(std::max(frac, 1e-4), 1 - 1e-4);
     u0[i] = std::log(frac / (1 - frac));
   }
-  at::Tensor lo = at::tensor({o.log_lo[0], o.log_lo[1], o.log_lo[2]}, f64());
-  at::Tensor span = at::tensor(
-      {o.log_hi[0] - o.log_lo[0], o.log_hi[1] - o.log_lo[1], o.log_hi[2] - o.log_lo[2]}, f64());
   at::Tensor u = at::tensor({u0[0], u0[1], u0[2]}, f64()).set_requires_grad(true);
 
+  // The loss and its gradient come from MarginalLikelihood (plain C++); torch only steps u.
+  // The chain rule through log_theta = lo + span sigmoid(u) is done here.
   auto closure = [&](torch::optim::Optimizer &opt) {
     opt.zero_grad();
-    at::Tensor log_theta = lo + span * at::sigmoid(u);
-    at::Tensor loss = negative_lml(dp, y, log_theta, o.policy);
+    std::array<double, 3> log_theta{}, slope{}, grad{};
+    {
+      at::Tensor uc = u.detach().contiguous();
+      const double *up = uc.data_ptr<double>();
+      for (int i = 0; i < 3; ++i) {
+        const double sig = 1 / (1 + std::exp(-up[i]));
+        const double span = o.log_hi[i] - o.log_lo[i];
+        log_theta[i] = o.log_lo[i] + span * sig;
+        slope[i] = span * sig * (1 - sig);
+      }
+    }
+    const double loss = likelihood.evaluate(log_theta, grad);
     ++evaluations;
-    if (!std::isfinite(loss.item<double>())) {
+    if (!std::isfinite(loss)) {
       // A flat penalty: the line search backs off, the best point so far is kept.
-      at::Tensor penalty = (u * 0).sum() + 1e3;
-      penalty.backward();
-      return penalty.detach();
+      u.mutable_grad() = at::zeros({3}, f64());
+      return at::full({}, 1e3, f64());
     }
-    loss.backward();
-    double v = loss.item<double>();
-    if (v < best.loss) {
-      best.loss = v;
-      at::Tensor t = log_theta.detach();
-      for (int i = 0; i < 3; ++i)
-        best.log_theta[i] = t[i].item<double>();
+    u.mutable_grad() =
+        at::tensor({grad[0] * slope[0], grad[1] * slope[1], grad[2] * slope[2]}, f64());
+    if (loss < best.loss) {
+      best.loss = loss;
+      best.log_theta = log_theta;
     }
-    return loss.detach();
+    return at::full({}, loss, f64());
   };
 
   if (o.optimizer == Optimizer::lbfgs) {
@@ -167,11 +139,14 @@ void optimize_from(const at::Tensor &dp, const at::Tensor &y, const Hyper &start
 FitResult fit_hyperparameters(const Matrix &dp, const std::vector<double> &y,
                               const std::vector<Hyper> &starts, const FitOptions &options) {
   try {
-    at::Tensor d = tensor_of(dp), t = column_of(y);
+    PsdRepair repair;
+    if (!options.policy.psd_known && options.policy.repair)
+      repair = repair_hook;
+    MarginalLikelihood likelihood(dp, y, repair);
     Best best;
     FitResult out;
     for (const Hyper &start : starts)
-      optimize_from(d, t, start, options, best, out.evaluations);
+      optimize_from(likelihood, start, options, best, out.evaluations);
     if (!std::isfinite(best.loss))
       throw Failed("nas.predictor.gp: no hyperparameters gave a kernel matrix that factorizes (" +
                    std::to_string(dp.rows) + " observations)");
@@ -186,47 +161,62 @@ FitResult fit_hyperparameters(const Matrix &dp, const std::vector<double> &y,
 
 Factor factorize(const Matrix &dp, const std::vector<double> &y, const Hyper &hyper,
                  const KernelPolicy &policy, double jitter, int retries) {
-  try {
-    at::NoGradGuard no_grad;
-    const int64_t n = static_cast<int64_t>(y.size());
-    Factor out;
-    out.n = y.size();
-    at::Tensor c = at::exp(-tensor_of(dp) / hyper.lengthscale);
-    if (!at::isfinite(c).all().item<bool>())
+  const size_t n = y.size();
+  Factor out;
+  out.n = n;
+  std::vector<double> c(n * n);
+  for (size_t i = 0; i < n * n; ++i)
+    c[i] = std::exp(-dp.data[i] / hyper.lengthscale);
+  for (double v : c)
+    if (!std::isfinite(v))
       throw Failed("nas.predictor.gp: the kernel matrix has non-finite entries (lengthscale " +
                    std::to_string(hyper.lengthscale) + ")");
-    if (!policy.psd_known && policy.repair)
-      c = psd_part(c, out.repaired);
-    at::Tensor eye = at::eye(n, f64());
-    at::Tensor k = hyper.signal_variance * c + hyper.noise_variance * eye;
-    const double mean_diagonal = k.diagonal().mean().item<double>();
-    double j = jitter * mean_diagonal;
-    for (int attempt = 0; attempt <= retries; ++attempt) {
-      auto [lower, info] = at::linalg_cholesky_ex(j > 0 ? k + j * eye : k);
-      if (info.item<int64_t>() == 0) {
-        at::Tensor yt = column_of(y);
-        at::Tensor alpha = at::cholesky_solve(yt, lower);
-        out.lower = values_of(lower);
-        out.alpha = values_of(alpha);
-        out.jitter = j;
-        out.log_likelihood = -0.5 * (yt * alpha).sum().item<double>() -
-                             lower.diagonal().log().sum().item<double>() -
-                             kHalfLog2Pi * static_cast<double>(n);
-        return out;
+  if (!policy.psd_known && policy.repair) {
+    try {
+      std::vector<double> fixed;
+      if (repair_hook(c, n, fixed)) {
+        out.repaired = true;
+        c = std::move(fixed);
       }
-      j = j > 0 ? j * 10 : 1e-12 * mean_diagonal;
+    } catch (const c10::Error &e) {
+      rethrow_torch(e, "the factorization");
     }
-    std::ostringstream m;
-    m << "nas.predictor.gp: the " << n << "x" << n
-      << " kernel matrix is not positive definite, even with jitter " << j / 10
-      << " on its diagonal (" << retries + 1 << " tries"
-      << (policy.repair || policy.psd_known ? ")" : "; repair = false leaves negative eigenvalues)")
-      << "; the distance may not give a valid kernel: set repair = true or raise "
-         "noise_variance";
-    throw Failed(m.str());
-  } catch (const c10::Error &e) {
-    rethrow_torch(e, "the factorization");
   }
+  double mean_diagonal = 0;
+  for (size_t i = 0; i < n; ++i)
+    mean_diagonal += hyper.signal_variance * c[i * n + i] + hyper.noise_variance;
+  mean_diagonal /= static_cast<double>(n);
+  double j = jitter * mean_diagonal;
+  for (int attempt = 0; attempt <= retries; ++attempt) {
+    std::vector<double> k(n * n);
+    for (size_t i = 0; i < n * n; ++i)
+      k[i] = hyper.signal_variance * c[i];
+    for (size_t i = 0; i < n; ++i)
+      k[i * n + i] += hyper.noise_variance + j;
+    if (cholesky_lower(k, n)) {
+      std::vector<double> alpha = y;
+      solve_lower(k, n, alpha);
+      solve_lower_transposed(k, n, alpha);
+      double log_det_half = 0;
+      for (size_t i = 0; i < n; ++i)
+        log_det_half += std::log(k[i * n + i]);
+      out.log_likelihood = -0.5 * dot(y.data(), alpha.data(), n) - log_det_half -
+                           kHalfLog2Pi * static_cast<double>(n);
+      out.lower = std::move(k);
+      out.alpha = std::move(alpha);
+      out.jitter = j;
+      return out;
+    }
+    j = j > 0 ? j * 10 : 1e-12 * mean_diagonal;
+  }
+  std::ostringstream m;
+  m << "nas.predictor.gp: the " << n << "x" << n
+    << " kernel matrix is not positive definite, even with jitter " << j / 10
+    << " on its diagonal (" << retries + 1 << " tries"
+    << (policy.repair || policy.psd_known ? ")" : "; repair = false leaves negative eigenvalues)")
+    << "; the distance may not give a valid kernel: set repair = true or raise "
+       "noise_variance";
+  throw Failed(m.str());
 }
 
 std::pair<std::vector<double>, std::vector<double>>

@@ -1,7 +1,9 @@
-// The GP's matrix work, done in LibTorch (double precision) behind a torch-free interface:
-// maximizing the log marginal likelihood with autograd, factorizing the kernel matrix with
-// jitter (and a PSD projection where the distance gives no valid kernel), and the joint
-// posterior. gp_math.cpp is the plugin's only file that includes torch (~40 s to compile).
+// The GP's matrix work behind a torch-free interface: maximizing the log marginal likelihood
+// (LibTorch's L-BFGS or Adam stepping the parameters; the likelihood and its gradient from
+// marginal_likelihood, plain C++), factorizing the kernel matrix with jitter (dense_linalg;
+// a PSD projection through LibTorch's eigh where the distance gives no valid kernel), and the
+// joint posterior (LibTorch). gp_math.cpp is the plugin's only file that includes torch (~40 s
+// to compile).
 //
 // Every input matrix holds d^p (the distance to the kernel's power), every target vector is
 // already standardized; results are on that standardized scale.

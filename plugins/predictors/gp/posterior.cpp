@@ -1,5 +1,7 @@
 #include "posterior.hpp"
 
+#include "dense_linalg.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,10 +27,7 @@ std::pair<double, double> Posterior::predict(const std::vector<double> &d) const
     mean += k * factor.alpha[i];
     // Forward substitution L v = k, one row at a time.
     const double *row = &factor.lower[i * n];
-    double sum = k;
-    for (size_t j = 0; j < i; ++j)
-      sum -= row[j] * v[j];
-    v[i] = sum / row[i];
+    v[i] = (k - dot(row, v.data(), i)) / row[i];
   }
   double explained = 0;
   for (double x : v)
