@@ -77,14 +77,19 @@ void sort_best_first(std::vector<const core::TrialRecord *> &trials) {
 }
 
 void print_trial_table(std::ostream &out, const std::vector<const core::TrialRecord *> &trials,
-                       const std::string &objective_metric) {
+                       const std::string &objective_metric, const std::vector<std::string> *runs) {
   std::vector<std::string> metrics = metric_names(trials, objective_metric);
   std::vector<std::string> header = {"id", "stage", "status"};
+  if (runs)
+    header.insert(header.begin(), "run");
   header.insert(header.end(), metrics.begin(), metrics.end());
   header.push_back("architecture");
   std::vector<std::vector<std::string>> rows;
-  for (const auto *t : trials) {
+  for (size_t k = 0; k < trials.size(); ++k) {
+    const core::TrialRecord *t = trials[k];
     std::vector<std::string> row = {std::to_string(t->id), t->stage, core::status_name(t->status)};
+    if (runs)
+      row.insert(row.begin(), (*runs)[k]);
     for (const auto &m : metrics) {
       auto it = t->metrics.find(m);
       row.push_back(it == t->metrics.end() ? "-" : metric_text(*it));

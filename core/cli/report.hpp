@@ -14,9 +14,11 @@ namespace nas::cli {
 void print_run_report(std::ostream &out, const core::Pipeline &pipeline,
                       const core::RunResult &result);
 
-// Trials as an aligned table: id, stage, status, objective, the metrics, canonical string.
+// Trials as an aligned table: id, stage, status, objective, the metrics, canonical string;
+// with `runs` (one label per trial), a first column says which run each trial is from.
 void print_trial_table(std::ostream &out, const std::vector<const core::TrialRecord *> &trials,
-                       const std::string &objective_metric);
+                       const std::string &objective_metric,
+                       const std::vector<std::string> *runs = nullptr);
 void print_trial_csv(std::ostream &out, const std::vector<const core::TrialRecord *> &trials);
 
 // Orders trials best first by objective (NaN last), leaving out cached repeats: a trial
