@@ -1,0 +1,69 @@
+#include "checkpoint.hpp"
+
+#include <nas/plugin.hpp>
+
+#include <filesystem>
+#include <system_error>
+
+namespace nas::train {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void publish(::torch::serialize::OutputArchive &archive, const std::string &path) {
+  const std::string temporary = path + ".tmp";
+  try {
+    archive.save_to(temporary);
+  } catch (const c10::Error &e) {
+    throw Failed("cannot write " + temporary + ": " + e.what_without_backtrace());
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error)
+    throw Failed("cannot rename " + temporary + " to " + path + ": " + error.message());
+}
+
+} // namespace
+
+void save_weights(const ::torch::nn::Module &module, const std::string &path) {
+  ::torch::serialize::OutputArchive archive;
+  module.save(archive);
+  publish(archive, path);
+}
+
+void save_checkpoint(const ::torch::nn::Module &module, const ::torch::optim::Optimizer &optimizer,
+                     int64_t epoch, const std::string &path) {
+  ::torch::serialize::OutputArchive model, state, archive;
+  module.save(model);
+  optimizer.save(state);
+  archive.write("model", model);
+  archive.write("optimizer", state);
+  archive.write("epoch", ::torch::tensor(epoch, ::torch::kInt64));
+  publish(archive, path);
+}
+
+int64_t load_checkpoint(::torch::nn::Module &module, ::torch::optim::Optimizer &optimizer,
+                        const std::string &path, const ::torch::Device &device) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error))
+    throw Failed(path + ": no checkpoint to resume from (expected the checkpoint.pt an earlier "
+                        "trial of this architecture wrote)");
+  try {
+    ::torch::serialize::InputArchive archive, model, state;
+    archive.load_from(path, device);
+    archive.read("model", model);
+    archive.read("optimizer", state);
+    ::torch::Tensor epoch;
+    archive.read("epoch", epoch);
+    module.load(model);
+    optimizer.load(state);
+    return epoch.item<int64_t>();
+  } catch (const c10::Error &e) {
+    throw Failed(path + ": cannot resume from this checkpoint (another architecture or "
+                        "optimizer, or a damaged file): " +
+                 e.what_without_backtrace());
+  }
+}
+
+} // namespace nas::train

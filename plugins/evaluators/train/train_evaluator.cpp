@@ -1,0 +1,160 @@
+// nas.evaluator.train: trains the trial's network (its IR, built with libnas_torch) on a
+// fixed slice of an image data set and reports validation accuracy, size, cost and the
+// per-epoch curve; weights and checkpoints go to the trial's folder. See README.md.
+#include "train_config.hpp"
+#include "trainer.hpp"
+#include "training_data.hpp"
+
+#include <nas/ir.hpp>
+#include <nas/plugin.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace nas::train {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The host's thread budget for this worker (NAS_NUM_THREADS, set by the local and MPI
+// engines), else torch's own default.
+int thread_budget(const TrainConfig &config) {
+  if (config.threads > 0)
+    return static_cast<int>(config.threads);
+  if (const char *text = std::getenv("NAS_NUM_THREADS")) {
+    int threads = std::atoi(text);
+    if (threads > 0)
+      return threads;
+  }
+  return default_threads();
+}
+
+void write_text(const fs::path &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.flush())
+    throw Failed("cannot write " + path.string());
+}
+
+} // namespace
+
+class TrainEvaluator final : public Evaluator {
+public:
+  TrainEvaluator(const Config &config, const Host &host)
+      : Evaluator(host), config_(read_train_config(config, host.config_dir())) {
+    if (config_.device == DeviceChoice::cuda && !cuda_available())
+      throw ConfigError("device", "'device' is \"cuda\", but this libtorch sees no CUDA device "
+                                  "(a CPU-only build, or no GPU); use \"cpu\" or \"auto\"");
+    data_ = load_training_data(config_);
+  }
+
+  static Info info() {
+    Info i;
+    i.name = "nas.evaluator.train";
+    i.version = "1.0.0";
+    i.description = "Trains the trial's network (LibTorch) on a fixed slice of Fashion-MNIST, "
+                    "MNIST or CIFAR-10 and reports its validation accuracy.";
+    i.flags = NAS_FLAG_USES_LIBTORCH;
+    i.config = train_config_schema();
+    i.metrics =
+        R"j({"valid_accuracy": {"unit": "%", "help": "top-1 on the validation slice after the last epoch"},)j"
+        R"j( "test_accuracy": {"unit": "%", "help": "top-1 on the test set, only with test = true"},)j"
+        R"j( "train_loss": {"unit": "", "help": "mean training loss of the last epoch"},)j"
+        R"j( "params": {"unit": "", "help": "parameters (BN running stats excluded)"},)j"
+        R"j( "flops": {"unit": "", "help": "multiply-accumulates of one image's forward"},)j"
+        R"j( "latency_ms": {"unit": "ms", "help": "median batch-1 CPU inference time"},)j"
+        R"j( "train_seconds": {"unit": "s", "help": "this trial's training and validation time"},)j"
+        R"j( "epochs": {"unit": "", "help": "epochs the weights have seen, resumed ones included"},)j"
+        R"j( "resumed_epochs": {"unit": "", "help": "of those, epochs of the checkpoint resumed from"},)j"
+        R"j( "train_images": {"unit": "", "help": "training images per epoch"},)j"
+        R"j( "stopped_early": {"unit": "", "help": "1 when the host asked the trial to stop early"}})j";
+    return i;
+  }
+
+  std::string evaluate(const Trial &trial) override {
+    if (trial.ir_json.empty())
+      throw InvalidArch("the trial carries no network IR (the space gives none): "
+                        "nas.evaluator.train needs a space with to_ir");
+    ir::Network network;
+    try {
+      network = ir::read(trial.ir_json);
+    } catch (const ir::Error &e) {
+      throw InvalidArch(std::string("the trial's network IR is not valid: ") + e.what());
+    }
+    if (network.supernet)
+      throw InvalidArch("the trial's IR is a supernet (options on its edges); "
+                        "nas.evaluator.train trains one architecture");
+    check_input(network);
+
+    TrialPlan plan;
+    plan.config = &config_;
+    plan.network = &network;
+    plan.data = &data_;
+    plan.train_count = train_images_at(config_, trial.fidelity);
+    plan.epochs = epochs_at(config_, trial.fidelity);
+    plan.seed = trial.seed;
+    plan.threads = thread_budget(config_);
+    plan.artifact_dir = trial.artifact_dir;
+    plan.resume_from = trial.resume_from;
+    plan.report = [this](int64_t epoch, const std::string &json) { host().report(epoch, json); };
+    plan.should_stop = [this] { return host().should_stop(); };
+    plan.cancelled = [this] { return host().cancelled(); };
+    if (!trial.artifact_dir.empty()) {
+      std::error_code error;
+      fs::create_directories(trial.artifact_dir, error);
+      write_text(fs::path(trial.artifact_dir) / "ir.json", trial.ir_json);
+    }
+
+    TrialOutcome out = run_trial(plan);
+
+    nlohmann::json metrics = {{"valid_accuracy", out.valid_accuracy},
+                              {"params", out.params},
+                              {"flops", out.macs},
+                              {"train_seconds", out.train_seconds},
+                              {"epochs", out.epochs},
+                              {"train_images", plan.train_count}};
+    if (out.train_loss)
+      metrics["train_loss"] = *out.train_loss;
+    if (out.latency_ms)
+      metrics["latency_ms"] = *out.latency_ms;
+    if (out.test_accuracy)
+      metrics["test_accuracy"] = *out.test_accuracy;
+    if (!trial.resume_from.empty())
+      metrics["resumed_epochs"] = out.resumed_epochs;
+    if (out.stopped_early)
+      metrics["stopped_early"] = 1;
+    std::string text = metrics.dump();
+    if (!trial.artifact_dir.empty())
+      write_text(fs::path(trial.artifact_dir) / "metrics.json", text);
+    return text;
+  }
+
+private:
+  // The IR's input must be the data's image shape and its classes the data's.
+  void check_input(const ir::Network &network) const {
+    const data::ImageSet &set = data_.train;
+    const ir::Shape &in = network.input;
+    if (in.channels != set.channels || in.height != set.height || in.width != set.width)
+      throw InvalidArch("the network takes " + std::to_string(in.channels) + "x" +
+                        std::to_string(in.height) + "x" + std::to_string(in.width) +
+                        " inputs, but " + config_.dataset + " images are " +
+                        std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" +
+                        std::to_string(set.width) +
+                        " (set the space's input_channels and input_size)");
+    if (network.num_classes != set.num_classes)
+      throw InvalidArch("the network has " + std::to_string(network.num_classes) +
+                        " classes, " + config_.dataset + " has " +
+                        std::to_string(set.num_classes));
+  }
+
+  TrainConfig config_;
+  TrainingData data_;
+};
+
+} // namespace nas::train
+
+NAS_PLUGIN_LIBRARY(nas::train::TrainEvaluator);
