@@ -1,4 +1,4 @@
-# nas_target_use_torch(<target>)
+# nas_target_use_torch(<target> [TORCH_ONLY])
 #
 # Makes <target> a LibTorch target of this project: links torch and nas::torch, adds
 # TORCH_CXX_FLAGS, and reuses the ONE precompiled <torch/torch.h> built by nas_torch_pch,
@@ -39,14 +39,37 @@ function(_nas_torch_flags target)
 endfunction()
 
 # The precompiled <torch/torch.h>, built once (nas_torch_pch) and reused by every torch target.
+# A precompiled header applies to every source of a target, and loading it costs ~5 s, so the
+# sources that include no torch header (directly: <torch/...>, <ATen/...>, <c10/...>, or
+# libnas_torch's nas/torch/ops.hpp and network.hpp) skip it and stay fast. A source that
+# reaches torch only through a header of its own compiles correctly, just without the pch.
 function(_nas_torch_use_pch target)
-  if(NAS_TORCH_PCH AND TARGET nas_torch_pch)
-    target_precompile_headers(${target} REUSE_FROM nas_torch_pch)
+  if(NOT NAS_TORCH_PCH OR NOT TARGET nas_torch_pch)
+    return()
   endif()
+  target_precompile_headers(${target} REUSE_FROM nas_torch_pch)
+  get_target_property(_sources ${target} SOURCES)
+  get_target_property(_dir ${target} SOURCE_DIR)
+  foreach(_src ${_sources})
+    get_filename_component(_path ${_src} ABSOLUTE BASE_DIR ${_dir})
+    if(NOT _path MATCHES "\\.(cpp|cc|cxx)$" OR NOT EXISTS ${_path})
+      continue()
+    endif()
+    file(STRINGS ${_path} _torch_includes REGEX
+      "^[ \t]*#[ \t]*include[ \t]*[<\"](torch/|ATen/|c10/|nas/torch/(ops|network)\\.hpp)")
+    if(NOT _torch_includes)
+      set_source_files_properties(${_src} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+    endif()
+  endforeach()
 endfunction()
 
+# TORCH_ONLY: torch and the shared header, without libnas_torch (a plugin that builds no
+# networks, e.g. a GP or a controller written directly against torch).
 function(nas_target_use_torch target)
+  cmake_parse_arguments(ARG "TORCH_ONLY" "" "" ${ARGN})
   _nas_torch_flags(${target})
-  target_link_libraries(${target} PRIVATE nas::torch)
+  if(NOT ARG_TORCH_ONLY)
+    target_link_libraries(${target} PRIVATE nas::torch)
+  endif()
   _nas_torch_use_pch(${target})
 endfunction()
