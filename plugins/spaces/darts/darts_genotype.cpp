@@ -39,8 +39,8 @@ std::vector<std::string> decision_names() {
   static const char *parts[kPerNode] = {"inputs", "op_a", "op_b"};
   std::vector<std::string> names;
   for (int d = 0; d < kNumDecisions; ++d)
-    names.push_back(cell_names()[d / (kSteps * kPerNode)] + "_" + std::to_string(node_of(d)) +
-                    "_" + parts[part_of(d)]);
+    names.push_back(cell_names()[d / (kSteps * kPerNode)] + "_" + std::to_string(node_of(d)) + "_" +
+                    parts[part_of(d)]);
   return names;
 }
 
@@ -72,8 +72,8 @@ std::pair<int, int> pair_of(int node, int index) {
 
 void check(const Choices &choices) {
   if (choices.size() != static_cast<size_t>(kNumDecisions))
-    throw InvalidArch("the DARTS space has " + std::to_string(kNumDecisions) +
-                      " decisions, got " + std::to_string(choices.size()));
+    throw InvalidArch("the DARTS space has " + std::to_string(kNumDecisions) + " decisions, got " +
+                      std::to_string(choices.size()));
   for (int d = 0; d < kNumDecisions; ++d)
     if (choices[d] < 0 || choices[d] >= num_options(d))
       throw InvalidArch(decision_names()[d] + " has option " + std::to_string(choices[d]) +

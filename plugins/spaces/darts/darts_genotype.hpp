@@ -22,11 +22,11 @@
 
 namespace nas::darts {
 
-constexpr int kInputs = 2;          // c_{k-2}, c_{k-1}
-constexpr int kSteps = 4;           // intermediate nodes 2..5, all concatenated
+constexpr int kInputs = 2; // c_{k-2}, c_{k-1}
+constexpr int kSteps = 4;  // intermediate nodes 2..5, all concatenated
 constexpr int kNodes = kInputs + kSteps;
-constexpr int kCells = 2;           // normal, reduce
-constexpr int kPerNode = 3;         // inputs, op_a, op_b
+constexpr int kCells = 2;   // normal, reduce
+constexpr int kPerNode = 3; // inputs, op_a, op_b
 constexpr int kNumDecisions = kCells * kSteps * kPerNode;
 
 // The ops of a derived genotype: DARTS' PRIMITIVES without `none` (index k here is

@@ -14,7 +14,7 @@ namespace nas::darts {
 // What shapes the network; the config keys of the same names. Defaults: DARTS' 8-cell
 // search network on CIFAR-10.
 struct NetworkShape {
-  int layers = 8;   // cells in all
+  int layers = 8;    // cells in all
   int channels = 16; // C of the first cells; the stem has 3C
   int input_channels = 3;
   int input_size = 32;

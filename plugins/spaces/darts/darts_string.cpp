@@ -79,8 +79,8 @@ private:
   [[noreturn]] void fail(const std::string &expected) const {
     std::string found = pos_ < text_.size() ? "'" + text_.substr(pos_, 16) + "'" : "the end";
     throw InvalidArch("not a DARTS genotype: expected " + expected + " at position " +
-                      std::to_string(pos_) + ", found " + found + where() + " (format: " +
-                      kFormat + ")");
+                      std::to_string(pos_) + ", found " + found + where() + " (format: " + kFormat +
+                      ")");
   }
   // The whole string is quoted only when short: error messages are truncated at 1 KiB.
   std::string where() const { return text_.size() <= 400 ? " in \"" + text_ + "\"" : ""; }
@@ -99,8 +99,8 @@ private:
   void word(const std::string &w) {
     skip_space();
     const size_t end = pos_ + w.size();
-    if (!peek(w) || (end < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[end])) ||
-                                            text_[end] == '_')))
+    if (!peek(w) || (end < text_.size() &&
+                     (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_')))
       fail("'" + w + "'");
     pos_ = end;
   }
@@ -140,7 +140,7 @@ private:
     std::vector<Pair> out;
     for (;;) {
       skip_space();
-      if (peek("]") && !out.empty())
+      if (peek("]")) // an empty list, or a trailing comma: cell() checks the count
         break;
       Pair p;
       p.position = pos_;
@@ -192,8 +192,8 @@ private:
     if (nodes != expected)
       throw InvalidArch("not a DARTS genotype of this space: '" + key + "' is '" +
                         text_.substr(start, pos_ - start) +
-                        "', but every cell concatenates all four intermediate nodes: " +
-                        kConcat + " or [2, 3, 4, 5]" + where());
+                        "', but every cell concatenates all four intermediate nodes: " + kConcat +
+                        " or [2, 3, 4, 5]" + where());
   }
 
   [[noreturn]] void bad_pair(const std::string &name, size_t k, const Pair &p,
@@ -209,8 +209,7 @@ private:
     if (pairs.size() != 2 * kSteps)
       throw InvalidArch("not a DARTS genotype of this space: '" + name + "' has " +
                         std::to_string(pairs.size()) + " pairs, expected " +
-                        std::to_string(2 * kSteps) + " (two per intermediate node 2..5)" +
-                        where());
+                        std::to_string(2 * kSteps) + " (two per intermediate node 2..5)" + where());
     CellGenes genes;
     for (size_t k = 0; k < pairs.size(); ++k) {
       const Pair &p = pairs[k];

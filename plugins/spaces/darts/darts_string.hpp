@@ -1,6 +1,7 @@
 // The DARTS genotype string, exactly as DARTS prints a derived genotype (Python's repr of its
 // namedtuple):
-//   Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ...8 pairs], normal_concat=range(2, 6),
+//   Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ...8 pairs], normal_concat=range(2,
+//   6),
 //            reduce=[...8 pairs], reduce_concat=range(2, 6))
 // (one line). Pair 2s and 2s + 1 are the two edges of node s + 2, in the choices' order.
 #ifndef NAS_PLUGINS_SPACES_DARTS_DARTS_STRING_HPP

@@ -1,4 +1,4 @@
-// The chain and cell spaces in pipelines run by the built `nas`: `nas validate` accepts
+// The chain, cell and DARTS spaces in pipelines run by the built `nas`: `nas validate` accepts
 // them (and points at a bad op in the file), and random search with test.evaluator.fidelity
 // runs trials whose canonical strings are the spaces' own.
 #include "plugin_harness.hpp"
@@ -86,6 +86,24 @@ TEST(SpacesPipeline, RandomSearchOverAFiveNodeCellSpace) {
     // Four computed nodes: three '+' between their groups, ten edges.
     EXPECT_EQ(std::count(canonical.begin(), canonical.end(), '+'), 3) << canonical;
     EXPECT_EQ(std::count(canonical.begin(), canonical.end(), '~'), 10) << canonical;
+  }
+}
+
+TEST(SpacesPipeline, RandomSearchOverTheDartsSpace) {
+  auto trials = search("{ plugin = \"nas.space.darts\", layers = 3, channels = 4, "
+                       "input_channels = 1, input_size = 28 }",
+                       12);
+  expect_space_strings(trials, "nas.space.darts", {{"layers", 3}, {"channels", 4}});
+  ASSERT_EQ(trials.size(), 12u);
+  nas::test::Harness h(0, "nas.space.darts", {{"layers", 3}});
+  for (const auto &t : trials) {
+    EXPECT_EQ(t["status"], "ok") << t.dump();
+    const std::string canonical = t["canonical"];
+    EXPECT_EQ(canonical.rfind("Genotype(normal=[('", 0), 0u) << canonical;
+    // The host stores canonical choices: canonicalizing again changes nothing.
+    nas::Choices choices = t["choices"].get<nas::Choices>();
+    h.space().canonicalize(choices);
+    EXPECT_EQ(choices, t["choices"].get<nas::Choices>()) << canonical;
   }
 }
 
