@@ -100,8 +100,16 @@ def run_sklearn(obs, values, cand, restarts, seed):
     kernel = (ConstantKernel(1.0, (1e-2, 1e2))
               * RBF(np.sqrt(spread), (np.sqrt(spread / 100), np.sqrt(spread * 100)))
               + WhiteKernel(0.01, (1e-6, 10)))
-    gp = GaussianProcessRegressor(kernel, alpha=1e-10, normalize_y=True,
-                                  n_restarts_optimizer=restarts, random_state=seed)
+    class Counted(GaussianProcessRegressor):
+        """Counts likelihood evaluations (the optimizer's calls; one more for the final value)."""
+        evaluations = 0
+
+        def log_marginal_likelihood(self, *args, **kwargs):
+            Counted.evaluations += 1
+            return super().log_marginal_likelihood(*args, **kwargs)
+
+    gp = Counted(kernel, alpha=1e-10, normalize_y=True, n_restarts_optimizer=restarts,
+                 random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cpu = time.process_time()
@@ -114,7 +122,7 @@ def run_sklearn(obs, values, cand, restarts, seed):
         cpu_s = time.process_time() - cpu
     s2, ell, noise = np.exp(gp.kernel_.theta)
     return {"fit_s": fit_s, "predict_s": predict_s, "ask_s": fit_s + predict_s,
-            "cpu_s": cpu_s, "log_likelihood": float(gp.log_marginal_likelihood_value_),
+            "cpu_s": cpu_s, "evaluations": Counted.evaluations, "log_likelihood": float(gp.log_marginal_likelihood_value_),
             "signal_variance": s2, "lengthscale": ell ** 2, "noise_variance": noise, "gp": gp}
 
 
@@ -217,9 +225,9 @@ def main():
         head += " nas before s/ask | before CPU s | before log lik |"
         sep += "---:|---:|---:|"
     if not a.no_sklearn:
-        head += (" sklearn s/ask (fit + predict) | sklearn CPU s | sklearn log lik | sklearn log"
+        head += (" sklearn s/ask (fit + predict) | sklearn CPU s | sklearn evaluations | sklearn log lik | sklearn log"
                  " lik at nas's hyperparameters | sklearn / nas (wall, CPU) |")
-        sep += "---:|---:|---:|---:|---:|"
+        sep += "---:|---:|---:|---:|---:|---:|"
     head += " Optuna TPE s/ask |"
     sep += "---:|"
     say(head)
@@ -236,7 +244,8 @@ def main():
         if not a.no_sklearn:
             s = rows["sklearn"]
             line += (f" {med(s, 'ask_s'):.3f} ({med(s, 'fit_s'):.3f} + {med(s, 'predict_s'):.3f})"
-                     f" | {med(s, 'cpu_s'):.3f} | {med(s, 'log_likelihood'):.2f} |"
+                     f" | {med(s, 'cpu_s'):.3f} | {med(s, 'evaluations'):.0f} |"
+                     f" {med(s, 'log_likelihood'):.2f} |"
                      f" {med(s, 'lml_at_ours'):.2f} |"
                      f" **{med(s, 'ask_s') / med(ours, 'ask_s'):.1f}x**,"
                      f" {med(s, 'cpu_s') / med(ours, 'cpu_s'):.1f}x |")
