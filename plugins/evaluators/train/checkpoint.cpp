@@ -60,8 +60,9 @@ int64_t load_checkpoint(::torch::nn::Module &module, ::torch::optim::Optimizer &
     optimizer.load(state);
     return epoch.item<int64_t>();
   } catch (const c10::Error &e) {
-    throw Failed(path + ": cannot resume from this checkpoint (another architecture or "
-                        "optimizer, or a damaged file): " +
+    throw Failed(path +
+                 ": cannot resume from this checkpoint (another architecture or "
+                 "optimizer, or a damaged file): " +
                  e.what_without_backtrace());
   }
 }

@@ -57,8 +57,8 @@ double median_latency_ms(nas::torch::NetworkImpl &net, const ir::Shape &input, i
   const bool was_training = net.is_training();
   net.eval();
   ::torch::NoGradGuard no_grad;
-  auto device = net.parameters().empty() ? ::torch::Device(::torch::kCPU)
-                                         : net.parameters().front().device();
+  auto device =
+      net.parameters().empty() ? ::torch::Device(::torch::kCPU) : net.parameters().front().device();
   auto x = ::torch::zeros({1, input.channels, input.height, input.width}, device);
   std::vector<double> times;
   for (int i = 0; i < warmup + runs; ++i) {

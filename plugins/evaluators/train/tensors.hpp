@@ -22,8 +22,7 @@ namespace nas::train {
 // Top-1 accuracy in percent, in eval mode without gradients, batches of `batch` images moved
 // to `device`. The module's training mode is restored.
 double accuracy(nas::torch::NetworkImpl &net, const ::torch::Tensor &images,
-                const ::torch::Tensor &labels, const ::torch::Device &device,
-                int64_t batch = 500);
+                const ::torch::Tensor &labels, const ::torch::Device &device, int64_t batch = 500);
 
 // Median wall time in milliseconds of `runs` batch-1 forwards (after `warmup` more) on the
 // module's current device, in eval mode without gradients.

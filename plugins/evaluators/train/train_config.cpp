@@ -27,12 +27,11 @@ size_t pick(const Config &config, const std::string &key, const std::vector<std:
   throw ConfigError(key, "'" + key + "' must be " + quoted_list(names) + ", got \"" + value + "\"");
 }
 
-int64_t int_at_least(const Config &config, const std::string &key, int64_t fallback,
-                     int64_t min) {
+int64_t int_at_least(const Config &config, const std::string &key, int64_t fallback, int64_t min) {
   int64_t value = config.get_int(key, fallback);
   if (value < min)
-    throw ConfigError(key, "'" + key + "' must be an integer >= " + std::to_string(min) +
-                               ", got " + std::to_string(value));
+    throw ConfigError(key, "'" + key + "' must be an integer >= " + std::to_string(min) + ", got " +
+                               std::to_string(value));
   return value;
 }
 
@@ -68,8 +67,8 @@ TrainConfig read_train_config(const Config &config, const std::string &config_di
   c.valid_images = int_at_least(config, "valid_images", c.valid_images, 1);
   c.split_seed = static_cast<uint64_t>(int_at_least(config, "split_seed", 0, 0));
   c.epochs = int_at_least(config, "epochs", c.epochs, 1);
-  c.fidelity_scales = static_cast<FidelityScales>(
-      pick(config, "fidelity_scales", {"epochs", "epochs_and_data"}));
+  c.fidelity_scales =
+      static_cast<FidelityScales>(pick(config, "fidelity_scales", {"epochs", "epochs_and_data"}));
   c.batch_size = int_at_least(config, "batch_size", c.batch_size, 1);
   c.optimizer = static_cast<OptimizerKind>(pick(config, "optimizer", {"sgd", "adam"}));
   // Each optimizer's usual starting rate unless the user names one.

@@ -15,11 +15,11 @@ enum class DeviceChoice { cpu, cuda, automatic };
 
 struct TrainConfig {
   std::string dataset = "fashion-mnist";
-  std::string data_root;          // "" = the dataset's default folder
-  int64_t train_images = 10000;   // taken from the fixed split's 50,000 training images
-  int64_t valid_images = 5000;    // taken from its 10,000 validation images
-  uint64_t split_seed = 0;        // the split every trial shares (not the trial's seed)
-  int64_t epochs = 1;             // at fidelity 1
+  std::string data_root;        // "" = the dataset's default folder
+  int64_t train_images = 10000; // taken from the fixed split's 50,000 training images
+  int64_t valid_images = 5000;  // taken from its 10,000 validation images
+  uint64_t split_seed = 0;      // the split every trial shares (not the trial's seed)
+  int64_t epochs = 1;           // at fidelity 1
   FidelityScales fidelity_scales = FidelityScales::epochs;
   int64_t batch_size = 64;
   OptimizerKind optimizer = OptimizerKind::sgd;

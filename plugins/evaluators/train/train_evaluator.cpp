@@ -139,16 +139,14 @@ private:
     const data::ImageSet &set = data_.train;
     const ir::Shape &in = network.input;
     if (in.channels != set.channels || in.height != set.height || in.width != set.width)
-      throw InvalidArch("the network takes " + std::to_string(in.channels) + "x" +
-                        std::to_string(in.height) + "x" + std::to_string(in.width) +
-                        " inputs, but " + config_.dataset + " images are " +
-                        std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" +
-                        std::to_string(set.width) +
-                        " (set the space's input_channels and input_size)");
+      throw InvalidArch(
+          "the network takes " + std::to_string(in.channels) + "x" + std::to_string(in.height) +
+          "x" + std::to_string(in.width) + " inputs, but " + config_.dataset + " images are " +
+          std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" +
+          std::to_string(set.width) + " (set the space's input_channels and input_size)");
     if (network.num_classes != set.num_classes)
-      throw InvalidArch("the network has " + std::to_string(network.num_classes) +
-                        " classes, " + config_.dataset + " has " +
-                        std::to_string(set.num_classes));
+      throw InvalidArch("the network has " + std::to_string(network.num_classes) + " classes, " +
+                        config_.dataset + " has " + std::to_string(set.num_classes));
   }
 
   TrainConfig config_;

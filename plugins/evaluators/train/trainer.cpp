@@ -102,8 +102,8 @@ TrialOutcome run_trial(const TrialPlan &plan) {
   const std::string checkpoint = (fs::path(plan.artifact_dir) / "checkpoint.pt").string();
   int64_t epoch = 0;
   if (!plan.resume_from.empty()) {
-    epoch = load_checkpoint(*net, *optimizer, (fs::path(plan.resume_from) / "checkpoint.pt").string(),
-                            device);
+    epoch = load_checkpoint(*net, *optimizer,
+                            (fs::path(plan.resume_from) / "checkpoint.pt").string(), device);
     out.resumed_epochs = epoch;
   }
   out.epochs = epoch;
@@ -135,8 +135,8 @@ TrialOutcome run_trial(const TrialPlan &plan) {
     int64_t seen = 0;
     for (int64_t b = 0; b < batches; ++b) {
       if (plan.cancelled && plan.cancelled())
-        throw Error(NAS_ERR_CANCELLED, "the run was cancelled during epoch " +
-                                           std::to_string(epoch + 1));
+        throw Error(NAS_ERR_CANCELLED,
+                    "the run was cancelled during epoch " + std::to_string(epoch + 1));
       if (plan.should_stop && plan.should_stop()) {
         out.stopped_early = true;
         break;
@@ -174,7 +174,8 @@ TrialOutcome run_trial(const TrialPlan &plan) {
     if (out.stopped_early && seen == 0)
       break; // asked to stop before this epoch trained anything: it does not count
     out.epochs = epoch + 1;
-    nlohmann::json point = {{"epoch", epoch + 1}, {"valid_accuracy", out.valid_accuracy}, {"lr", lr}};
+    nlohmann::json point = {
+        {"epoch", epoch + 1}, {"valid_accuracy", out.valid_accuracy}, {"lr", lr}};
     if (out.train_loss)
       point["train_loss"] = *out.train_loss;
     if (plan.report)

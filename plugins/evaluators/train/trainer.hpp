@@ -30,16 +30,16 @@ struct TrialPlan {
 };
 
 struct TrialOutcome {
-  double valid_accuracy = 0;             // percent, after the last epoch
-  std::optional<double> train_loss;      // mean of the last epoch's batches
-  std::optional<double> test_accuracy;   // when config->test
-  std::optional<double> latency_ms;      // when config->latency
+  double valid_accuracy = 0;           // percent, after the last epoch
+  std::optional<double> train_loss;    // mean of the last epoch's batches
+  std::optional<double> test_accuracy; // when config->test
+  std::optional<double> latency_ms;    // when config->latency
   int64_t params = 0, macs = 0;
-  int64_t epochs = 0;                    // epochs the weights have seen, resumed ones included
-  int64_t resumed_epochs = 0;            // of those, from the checkpoint of resume_from
-  double train_seconds = 0;              // this trial's training and validation time
-  bool stopped_early = false;            // should_stop ended it
-  std::string device;                    // "cpu" or "cuda"
+  int64_t epochs = 0;         // epochs the weights have seen, resumed ones included
+  int64_t resumed_epochs = 0; // of those, from the checkpoint of resume_from
+  double train_seconds = 0;   // this trial's training and validation time
+  bool stopped_early = false; // should_stop ended it
+  std::string device;         // "cpu" or "cuda"
 };
 
 // Builds, trains, validates, measures and (with an artifact folder) saves weights.pt and

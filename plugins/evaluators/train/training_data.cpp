@@ -17,9 +17,9 @@ TrainingData load_training_data(const TrainConfig &config) {
     throw ConfigError(config.data_root.empty() ? "dataset" : "data_root",
                       "cannot read the " + config.dataset + " data set: " + e.what());
   }
-  data::Split split = data::split_indices(set.train.count, data::kDefaultValidCount,
-                                          config.split_seed)
-                          .subset(config.train_images, config.valid_images);
+  data::Split split =
+      data::split_indices(set.train.count, data::kDefaultValidCount, config.split_seed)
+          .subset(config.train_images, config.valid_images);
   if (static_cast<int64_t>(split.train.size()) < config.train_images)
     throw ConfigError("train_images", "'train_images' is " + std::to_string(config.train_images) +
                                           ", but the split has only " +

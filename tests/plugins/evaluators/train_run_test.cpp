@@ -74,8 +74,8 @@ TEST_F(TrainRun, RandomSearchOnFashionMnistStoresMetricsReportsAndWeights) {
     EXPECT_GT(m["params"].get<int64_t>(), 0);
     EXPECT_EQ(m["epochs"], 1);
     EXPECT_FALSE(m.contains("test_accuracy"));
-    auto reports = store.rows("SELECT step, metrics FROM reports WHERE trial = " +
-                              std::to_string(id) + " ORDER BY step");
+    auto reports = store.rows(
+        "SELECT step, metrics FROM reports WHERE trial = " + std::to_string(id) + " ORDER BY step");
     ASSERT_EQ(reports.size(), 1u) << "one report per epoch, trial " << id;
     EXPECT_EQ(reports[0][0], "1");
     EXPECT_EQ(json::parse(reports[0][1])["valid_accuracy"], m["valid_accuracy"]);
@@ -93,8 +93,7 @@ TEST_F(TrainRun, DivergingTrialsFailWithTheirMessageAndTheRunGoesOn) {
   ASSERT_EQ(trials.size(), 3u) << "every trial of the budget ran";
   for (const auto &[id, t] : trials) {
     EXPECT_EQ(t["status"], "failed") << t.dump();
-    EXPECT_NE(t.value("error", "").find("training diverged at epoch 1, batch "),
-              std::string::npos)
+    EXPECT_NE(t.value("error", "").find("training diverged at epoch 1, batch "), std::string::npos)
         << t.dump();
   }
 }

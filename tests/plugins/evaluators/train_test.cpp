@@ -1,8 +1,8 @@
 // The built nas.evaluator.train through the C ABI on a small Fashion-MNIST slice (1,000
 // training and 500 validation images, batch 32, a NB201 cell at C=8, N=1; one thread: with
-// two, OpenMP's busy waiting makes a run 5-15x slower whenever the 2 cores are shared): it learns, it is
-// reproducible, it fails on divergence, its files reload and resume, and it checks its config.
-// Skipped where Debian's dataset-fashion-mnist is not installed.
+// two, OpenMP's busy waiting makes a run 5-15x slower whenever the 2 cores are shared): it learns,
+// it is reproducible, it fails on divergence, its files reload and resume, and it checks its
+// config. Skipped where Debian's dataset-fashion-mnist is not installed.
 #include "plugin_harness.hpp"
 #include "run_nas.hpp"
 
@@ -277,8 +277,7 @@ TEST_F(TrainEvaluator, CudaRequestedWithoutCudaSaysSo) {
     GTEST_SKIP() << "this libtorch has CUDA";
   auto error = h.create_error("nas.evaluator.train", config({{"device", "cuda"}}));
   ASSERT_TRUE(error.has_value());
-  EXPECT_NE(std::string(error->what()).find("no CUDA device"), std::string::npos)
-      << error->what();
+  EXPECT_NE(std::string(error->what()).find("no CUDA device"), std::string::npos) << error->what();
 }
 
 } // namespace
