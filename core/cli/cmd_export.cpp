@@ -22,7 +22,7 @@ namespace {
 
 // What an export holds, from the trial's artifact folder; the first is required.
 const char *const kNetworkFile = "ir.json";
-const char *const kOptionalFiles[] = {"weights.pt", "metrics.json"};
+const char *const kOptionalFiles[] = {"weights.pt", "preprocess.json", "metrics.json"};
 
 const core::TrialRecord *find_trial(const std::vector<core::TrialRecord> &trials,
                                     const std::string &which, const std::string &stage) {
@@ -70,7 +70,8 @@ int cmd_export(const Args &args) {
     print_help("export RUN_DIR [--trial ID|best] [--stage NAME] --out DIR",
                "Copies a trained trial's network out of a run: ir.json (the network IR, see\n"
                "sdk/IR.md), weights.pt (its trained weights, when the evaluator saved them:\n"
-               "nas.evaluator.train does), metrics.json and trial.json (run, trial id, stage,\n"
+               "nas.evaluator.train does), preprocess.json (how its images were normalized),\n"
+               "metrics.json and trial.json (run, trial id, stage,\n"
                "canonical string, metrics). A cached trial exports the trial that answered it.\n"
                "Load the result with libnas_torch: docs/examples/classify.cpp.",
                options);

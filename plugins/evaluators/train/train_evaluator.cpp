@@ -107,6 +107,13 @@ public:
       std::error_code error;
       fs::create_directories(trial.artifact_dir, error);
       write_text(fs::path(trial.artifact_dir) / "ir.json", trial.ir_json);
+      // How images were fed: what anyone who loads weights.pt must do to an image too.
+      write_text(fs::path(trial.artifact_dir) / "preprocess.json",
+                 nlohmann::json{{"dataset", config_.dataset},
+                                {"scale", 1.0 / 255},
+                                {"mean", data_.stats.mean},
+                                {"std", data_.stats.std}}
+                     .dump());
     }
 
     TrialOutcome out = run_trial(plan);
