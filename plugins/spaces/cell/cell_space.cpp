@@ -4,6 +4,7 @@
 #include "dag_cell.hpp"
 #include "dag_network.hpp"
 
+#include "../common/cell_network_config.hpp"
 #include "../common/space_config.hpp"
 
 #include <nas/ir.hpp>
@@ -22,21 +23,10 @@ DagCell cell_from(const Config &config) {
                  spaces::string_list(config, "ops", kNb201Ops));
 }
 
-spaces::CellNetworkShape shape_from(const Config &config) {
-  using spaces::positive_int;
-  spaces::CellNetworkShape defaults, shape;
-  shape.channels = positive_int(config, "channels", defaults.channels);
-  shape.cells_per_stage = positive_int(config, "cells_per_stage", defaults.cells_per_stage);
-  shape.input_channels = positive_int(config, "input_channels", defaults.input_channels);
-  shape.input_size = positive_int(config, "input_size", defaults.input_size);
-  shape.num_classes = positive_int(config, "num_classes", defaults.num_classes);
-  return shape;
-}
-
 class CellSpace final : public Space {
 public:
   CellSpace(const Config &config, const Host &host)
-      : Space(host), cell_(cell_from(config)), shape_(shape_from(config)) {}
+      : Space(host), cell_(cell_from(config)), shape_(spaces::cell_network_shape(config)) {}
 
   static Info info() {
     Info i;
@@ -46,12 +36,7 @@ public:
     i.config = R"json({
   "nodes": {"type": "int", "default": 4, "help": "nodes of the cell, the input and output included"},
   "ops": {"type": "array", "default": ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"], "help": "each edge's op options; none removes the edge"},
-  "channels": {"type": "int", "default": 16, "help": "channels C of the first stage (then 2C, 4C)"},
-  "cells_per_stage": {"type": "int", "default": 5, "help": "cells N in each of the 3 stages"},
-  "input_channels": {"type": "int", "default": 3, "help": "channels of the input images"},
-  "input_size": {"type": "int", "default": 32, "help": "height and width of the input images"},
-  "num_classes": {"type": "int", "default": 10, "help": "classes of the classifier"}
-})json";
+)json" + spaces::kCellNetworkConfigKeys + "}";
     return i;
   }
 

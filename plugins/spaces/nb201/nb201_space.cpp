@@ -3,7 +3,7 @@
 #include "nb201_cell.hpp"
 #include "nb201_network.hpp"
 
-#include "../common/space_config.hpp"
+#include "../common/cell_network_config.hpp"
 
 #include <nas/ir.hpp>
 #include <nas/plugin.hpp>
@@ -13,33 +13,17 @@
 namespace nas::nb201 {
 namespace {
 
-NetworkShape shape_from(const Config &config) {
-  using spaces::positive_int;
-  NetworkShape defaults, shape;
-  shape.channels = positive_int(config, "channels", defaults.channels);
-  shape.cells_per_stage = positive_int(config, "cells_per_stage", defaults.cells_per_stage);
-  shape.input_channels = positive_int(config, "input_channels", defaults.input_channels);
-  shape.input_size = positive_int(config, "input_size", defaults.input_size);
-  shape.num_classes = positive_int(config, "num_classes", defaults.num_classes);
-  return shape;
-}
-
 class Nb201Space final : public Space {
 public:
-  Nb201Space(const Config &config, const Host &host) : Space(host), shape_(shape_from(config)) {}
+  Nb201Space(const Config &config, const Host &host)
+      : Space(host), shape_(spaces::cell_network_shape(config)) {}
 
   static Info info() {
     Info i;
     i.name = "nas.space.nb201";
     i.version = "1.0.0";
     i.description = "NAS-Bench-201 cell: 6 edges, 5 ops each (15,625 cells)";
-    i.config = R"json({
-  "channels": {"type": "int", "default": 16, "help": "channels C of the first stage (then 2C, 4C)"},
-  "cells_per_stage": {"type": "int", "default": 5, "help": "cells N in each of the 3 stages"},
-  "input_channels": {"type": "int", "default": 3, "help": "channels of the input images"},
-  "input_size": {"type": "int", "default": 32, "help": "height and width of the input images"},
-  "num_classes": {"type": "int", "default": 10, "help": "classes of the classifier"}
-})json";
+    i.config = "{" + spaces::kCellNetworkConfigKeys + "}";
     return i;
   }
 
