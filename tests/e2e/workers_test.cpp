@@ -32,19 +32,6 @@ const std::string kPluginDir = NAS_TEST_PLUGIN_DIR "/misbehaving";
 // A hung host is killed well before ctest's timeout, and the test says so (exit 124).
 const std::string kEnv = "NAS_PLUGIN_PATH=" + kPluginDir + " timeout 60";
 
-// The run's trials by id, as `nas results --format jsonl` exports them.
-std::map<int64_t, json> trials_of(const std::string &run_dir) {
-  auto r = run_nas("results " + run_dir + " --format jsonl");
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::map<int64_t, json> out;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) {
-      json t = json::parse(line);
-      out[t["id"].get<int64_t>()] = t;
-    }
-  return out;
-}
 
 std::string pipeline(const std::string &output, const std::string &evaluator, int evaluations,
                      const std::string &execution, int seed = 3) {
@@ -84,7 +71,8 @@ TEST(Workers, TwoWorkersGiveTheTrialsOfTheInlineEngine) {
                                                         "engine = \"local\"\nworkers = 2\n", 11)),
               kEnv);
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  auto inline_trials = trials_of(inline_run), local_trials = trials_of(local_run);
+  auto inline_trials = nas::test::trials_by_id(inline_run);
+  auto local_trials = nas::test::trials_by_id(local_run);
   ASSERT_EQ(inline_trials.size(), static_cast<size_t>(budget));
   ASSERT_EQ(local_trials.size(), inline_trials.size());
   for (const auto &[id, t] : inline_trials) {
@@ -117,7 +105,7 @@ TEST(Workers, EachMisbehaviourCostsExactlyOneTrial) {
   ASSERT_EQ(r.exit_code, 0) << r.err; // the host finished: none of it reached the host
   EXPECT_LT(seconds, 20.0);
 
-  auto trials = trials_of(out);
+  auto trials = nas::test::trials_by_id(out);
   ASSERT_EQ(trials.size(), 16u) << "the full budget was spent";
   std::map<int64_t, std::pair<std::string, std::string>> expected = {
       {3, {"crashed", "was killed by SIGSEGV"}},
@@ -164,7 +152,7 @@ TEST(Workers, CrashesFollowTheArchitectures) {
                                    30, "engine = \"local\"\nworkers = 2\n", 5));
   auto r = run_nas("run " + file, kEnv);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto trials = trials_of(out);
+  auto trials = nas::test::trials_by_id(out);
   ASSERT_EQ(trials.size(), 30u);
   int crashed = 0;
   for (const auto &[id, t] : trials) {
@@ -196,7 +184,7 @@ TEST(Workers, TimeoutKillsWithinOneSecond) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(seconds, 10.0);
-  auto trials = trials_of(out);
+  auto trials = nas::test::trials_by_id(out);
   ASSERT_EQ(trials.size(), 4u);
   for (const auto &[id, t] : trials) {
     EXPECT_EQ(t["status"], "timeout") << t.dump();

@@ -2,7 +2,12 @@
 // folders that clean up after themselves.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <array>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -67,6 +72,22 @@ public:
 private:
   std::filesystem::path path_;
 };
+
+// The run's trials by id, as `nas results --format jsonl` exports them; throws when nas
+// cannot read the run.
+inline std::map<int64_t, nlohmann::json> trials_by_id(const std::string &run_dir) {
+  NasResult r = run_nas("results " + run_dir + " --format jsonl");
+  if (r.exit_code != 0)
+    throw std::runtime_error("nas results " + run_dir + " failed: " + r.err);
+  std::map<int64_t, nlohmann::json> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) {
+      nlohmann::json t = nlohmann::json::parse(line);
+      out[t["id"].get<int64_t>()] = t;
+    }
+  return out;
+}
 
 // The project's data folder (the tabular benchmarks).
 inline std::string data_dir() { return NAS_DATA_DIR; }

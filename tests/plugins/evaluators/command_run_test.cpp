@@ -58,18 +58,6 @@ std::string pipeline(const std::string &output, const std::string &execution) {
          execution;
 }
 
-std::map<int64_t, json> trials_of(const std::string &run_dir) {
-  auto r = run_nas("results " + run_dir + " --format jsonl");
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::map<int64_t, json> out;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) {
-      json t = json::parse(line);
-      out[t["id"].get<int64_t>()] = t;
-    }
-  return out;
-}
 
 void run_and_check(const std::string &execution) {
   TempDir dir;
@@ -84,7 +72,7 @@ void run_and_check(const std::string &execution) {
       {4, {"is not JSON", "accuracy: 93%"}},
       {5, {"wrote no metrics file", ""}},
       {6, {"ran past its timeout (1.5 s)", ""}}};
-  auto trials = trials_of(out);
+  auto trials = nas::test::trials_by_id(out);
   ASSERT_EQ(trials.size(), 10u) << "the run went on to its full budget";
   StoreReader store(out);
   int good = 0;

@@ -34,18 +34,6 @@ std::string pipeline(const std::string &output, const std::string &evaluator_ext
          evaluator_extra + " }\n\n[execution]\nengine = \"inline\"\n";
 }
 
-std::map<int64_t, json> trials_of(const std::string &run_dir) {
-  auto r = run_nas("results " + run_dir + " --format jsonl");
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::map<int64_t, json> out;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) {
-      json t = json::parse(line);
-      out[t["id"].get<int64_t>()] = t;
-    }
-  return out;
-}
 
 class TrainRun : public ::testing::Test {
 protected:
@@ -61,7 +49,7 @@ TEST_F(TrainRun, RandomSearchOnFashionMnistStoresMetricsReportsAndWeights) {
   auto r = run_nas("run " + dir.write("p.toml", pipeline(out, "")), "timeout 100");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 
-  auto trials = trials_of(out);
+  auto trials = nas::test::trials_by_id(out);
   ASSERT_EQ(trials.size(), 3u);
   StoreReader store(out);
   for (const auto &[id, t] : trials) {
@@ -89,7 +77,7 @@ TEST_F(TrainRun, DivergingTrialsFailWithTheirMessageAndTheRunGoesOn) {
   std::string out = dir / "run";
   auto r = run_nas("run " + dir.write("p.toml", pipeline(out, ", lr = 1e6")), "timeout 100");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  auto trials = trials_of(out);
+  auto trials = nas::test::trials_by_id(out);
   ASSERT_EQ(trials.size(), 3u) << "every trial of the budget ran";
   for (const auto &[id, t] : trials) {
     EXPECT_EQ(t["status"], "failed") << t.dump();
