@@ -5,6 +5,7 @@
 #include "../plugin_library.hpp"
 #include "version.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -34,6 +35,11 @@ Exit status: 0 success, 1 a failed run, 2 bad usage or a bad pipeline.
 } // namespace
 
 int main(int argc, char **argv) {
+  // OpenMP threads (LibTorch's) that busy-wait between parallel regions slow training several
+  // times over wherever the cores are shared (bench/README.md, training: 2 threads 31 -> 190
+  // images/s). The runtime reads this once, when a plugin first loads it, so it is set here,
+  // before any plugin, and workers inherit it. A value the user set wins.
+  ::setenv("OMP_WAIT_POLICY", "passive", 0);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
     std::cout << kUsage;
