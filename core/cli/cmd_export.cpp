@@ -69,10 +69,10 @@ int cmd_export(const Args &args) {
   if (vm.count("help")) {
     print_help("export RUN_DIR [--trial ID|best] [--stage NAME] --out DIR",
                "Copies a trained trial's network out of a run: ir.json (the network IR, see\n"
-               "sdk/IR.md), weights.pt (its trained weights, when the evaluator saved them:\n"
-               "nas.evaluator.train does), preprocess.json (how its images were normalized),\n"
-               "metrics.json and trial.json (run, trial id, stage,\n"
-               "canonical string, metrics). A cached trial exports the trial that answered it.\n"
+               "sdk/IR.md), weights.pt (its trained weights, when the evaluator saved them, as\n"
+               "a training evaluator does), preprocess.json (how its images were normalized),\n"
+               "metrics.json and trial.json (run, trial id, stage, canonical string, metrics).\n"
+               "A cached trial exports the trial that answered it.\n"
                "Load the result with libnas_torch: docs/examples/classify.cpp.",
                options);
     return 0;
