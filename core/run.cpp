@@ -107,9 +107,16 @@ std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly
     auto row = rows.find(static_cast<int>(i));
     if (row != rows.end() && row->second.status != "running") {
       result->stages.push_back(summary_of_finished_stage(result->state, row->second));
-      if (result->stages.back().failed)
+      const StageSummary &done = result->stages.back();
+      if (done.failed)
         throw RunError("stage '" + row->second.name +
                        "' failed in an earlier session: " + row->second.end_reason);
+      const auto &budget = pipeline.stages[i].budget.evaluations;
+      const bool budget_spent = row->second.end_reason.find("budget") != std::string::npos;
+      if (budget && budget_spent && *budget > done.evaluated) // raised for the resume: say so
+        spdlog::warn("stage '{}' ended in an earlier session ({}); its budget of {} evaluations "
+                     "does not reopen it: start over with --fresh to search longer",
+                     done.name, row->second.end_reason, *budget);
       continue;
     }
     auto owned_executor = make_executor(pipeline, assembly, i, *run);

@@ -263,6 +263,22 @@ TEST(StoreErrors, FreshStartsOverBesideTheRunAndLeavesItAlone) {
   EXPECT_TRUE(file_bytes(run + "/run.sqlite") == bytes) << "--fresh changed the old run";
 }
 
+// A budget raised for the resume does not silently do nothing: the host says the stage
+// ended and how to search longer, and the run is left as it was.
+TEST(StoreErrors, RaisingTheBudgetOfAFinishedStageIsSaid) {
+  TempDir dir;
+  const std::string file = finished_run(dir, "run", 30);
+  const std::string run = dir / "run";
+  auto r = run_nas("run " + file + " --set stage.0.budget.evaluations=60", "timeout 60");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("does not reopen it"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--fresh"), std::string::npos) << r.err;
+  EXPECT_EQ(StoreReader(run).number("SELECT count(*) FROM trials"), 30);
+  r = run_nas("run " + file, "timeout 60"); // the same budget: nothing to say
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("does not reopen it"), std::string::npos) << r.err;
+}
+
 // ---- two hosts on one run ------------------------------------------------------------------
 
 // The same `nas run` started twice (two terminals, a job resubmitted while the first still
