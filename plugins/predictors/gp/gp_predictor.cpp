@@ -9,6 +9,8 @@
 #include "hyper_search.hpp"
 #include "posterior.hpp"
 
+#include "../common/fit_inputs.hpp"
+
 #include <nas/plugin.hpp>
 #include <nas/random.hpp>
 
@@ -57,7 +59,7 @@ public:
   }
 
   void fit(const std::vector<Choices> &archs, const std::vector<double> &values) override {
-    GpState::check(archs, values);
+    predictors::check_fit_inputs(archs, values);
     state_.archs = archs;
     state_.values = values;
     ++state_.fits;

@@ -1,5 +1,7 @@
 #include "gp_state.hpp"
 
+#include "../common/fit_inputs.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -8,21 +10,6 @@ namespace nas::gp {
 
 namespace {
 constexpr const char *kFormat = "nas.predictor.gp/1";
-}
-
-void GpState::check(const std::vector<Choices> &archs, const std::vector<double> &values) {
-  if (archs.size() != values.size())
-    throw Error(NAS_ERR_INVALID_ARGUMENT, std::to_string(archs.size()) + " architectures but " +
-                                              std::to_string(values.size()) + " values");
-  for (size_t i = 0; i < archs.size(); ++i) {
-    if (!std::isfinite(values[i]))
-      throw Error(NAS_ERR_INVALID_ARGUMENT,
-                  "value " + std::to_string(i) + " is not finite: fit only trials with a value");
-    if (archs[i].size() != archs[0].size())
-      throw Error(NAS_ERR_INVALID_ARGUMENT,
-                  "architecture " + std::to_string(i) + " has " + std::to_string(archs[i].size()) +
-                      " decisions, the first has " + std::to_string(archs[0].size()));
-  }
 }
 
 std::string GpState::to_json() const {
@@ -44,7 +31,7 @@ GpState GpState::from_json(std::string_view text) {
     GpState s;
     s.archs = j.at("archs").get<std::vector<Choices>>();
     s.values = j.at("values").get<std::vector<double>>();
-    check(s.archs, s.values);
+    predictors::check_fit_inputs(s.archs, s.values);
     const auto &h = j.at("hyper");
     if (!h.is_null()) {
       Hyper v{h.at("signal_variance").get<double>(), h.at("lengthscale").get<double>(),

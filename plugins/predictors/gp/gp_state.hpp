@@ -21,9 +21,6 @@ struct GpState {
   bool fitted = false;        // the hyperparameters came from a likelihood fit
   uint64_t fits = 0;          // calls of fit so far
 
-  // Checks one finite value per architecture and one decision count; throws nas::Error.
-  static void check(const std::vector<Choices> &archs, const std::vector<double> &values);
-
   std::string to_json() const;
   static GpState from_json(std::string_view text);
 };

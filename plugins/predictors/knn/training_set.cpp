@@ -1,8 +1,8 @@
 #include "training_set.hpp"
 
-#include <nlohmann/json.hpp>
+#include "../common/fit_inputs.hpp"
 
-#include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace nas::knn_predictor {
 
@@ -11,18 +11,7 @@ constexpr const char *kFormat = "nas.predictor.knn/1";
 }
 
 TrainingSet TrainingSet::make(std::vector<Choices> archs, std::vector<double> values) {
-  if (archs.size() != values.size())
-    throw Error(NAS_ERR_INVALID_ARGUMENT, std::to_string(archs.size()) + " architectures but " +
-                                              std::to_string(values.size()) + " values");
-  for (size_t i = 0; i < archs.size(); ++i) {
-    if (!std::isfinite(values[i]))
-      throw Error(NAS_ERR_INVALID_ARGUMENT,
-                  "value " + std::to_string(i) + " is not finite: fit only trials with a value");
-    if (archs[i].size() != archs[0].size())
-      throw Error(NAS_ERR_INVALID_ARGUMENT,
-                  "architecture " + std::to_string(i) + " has " + std::to_string(archs[i].size()) +
-                      " decisions, the first has " + std::to_string(archs[0].size()));
-  }
+  predictors::check_fit_inputs(archs, values);
   return {std::move(archs), std::move(values)};
 }
 
