@@ -22,7 +22,7 @@
 #include "run_context.hpp"
 
 #include "trainer.hpp" // plugins/evaluators/train/
-#include "training_data.hpp"
+#include "../../common/training/training_data.hpp"
 
 #include <nas/abi.h>
 #include <nas/data/split.hpp>
@@ -90,8 +90,8 @@ std::string read_file(const std::string &path) {
 // The evaluator's config for the benchmark: its defaults, 10,000 training images, one epoch.
 nas::train::TrainConfig bench_config(int64_t train_images, int64_t valid_images) {
   nas::train::TrainConfig c;
-  c.train_images = train_images;
-  c.valid_images = valid_images;
+  c.data.train_images = train_images;
+  c.data.valid_images = valid_images;
   c.epochs = 1;
   c.latency = false;
   return c;
@@ -115,7 +115,7 @@ int write_inputs(const std::string &plugin_dir, const std::string &out_dir) {
   // The split as the evaluator draws it (split_seed 0), for the PyTorch side to use the very
   // same images; the largest slice anyone asks for is 50,000 / 10,000.
   auto split = nas::data::split_indices(60000, nas::data::kDefaultValidCount, 0);
-  auto data = nas::train::load_training_data(bench_config(1, 1));
+  auto data = nas::training::load_training_data(bench_config(1, 1).data);
   Json inputs;
   inputs["train"] = split.train;
   inputs["valid"] = split.valid;
@@ -127,7 +127,7 @@ int write_inputs(const std::string &plugin_dir, const std::string &out_dir) {
 
 int train(const std::string &ir_path, int threads, int64_t train_images, int64_t valid_images) {
   const auto config = bench_config(train_images, valid_images);
-  const auto data = nas::train::load_training_data(config);
+  const auto data = nas::training::load_training_data(config.data);
   const auto network = nas::ir::read(read_file(ir_path));
 
   Clock::time_point first_batch{}, reported{};

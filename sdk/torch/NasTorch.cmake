@@ -41,7 +41,7 @@ endfunction()
 # The precompiled <torch/torch.h>, built once (nas_torch_pch) and reused by every torch target.
 # A precompiled header applies to every source of a target, and loading it costs ~5 s, so the
 # sources that include no torch header (directly: <torch/...>, <ATen/...>, <c10/...>, or
-# libnas_torch's nas/torch/ops.hpp and network.hpp) skip it and stay fast. A source that
+# libnas_torch's ops, network, training, checkpoint and supernet headers) skip it and stay fast. A source that
 # reaches torch only through a header of its own compiles correctly, just without the pch.
 function(_nas_torch_use_pch target)
   if(NOT NAS_TORCH_PCH OR NOT TARGET nas_torch_pch)
@@ -56,7 +56,7 @@ function(_nas_torch_use_pch target)
       continue()
     endif()
     file(STRINGS ${_path} _torch_includes REGEX
-      "^[ \t]*#[ \t]*include[ \t]*[<\"](torch/|ATen/|c10/|nas/torch/(ops|network)\\.hpp)")
+      "^[ \t]*#[ \t]*include[ \t]*[<\"](torch/|ATen/|c10/|nas/torch/(ops|network|training|checkpoint|supernet)\\.hpp)")
     if(NOT _torch_includes)
       set_source_files_properties(${_src} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
     endif()

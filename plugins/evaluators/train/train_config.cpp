@@ -1,71 +1,20 @@
 #include "train_config.hpp"
 
+#include "../../common/training/config_checks.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <vector>
 
 namespace nas::train {
 
-namespace {
-
-namespace fs = std::filesystem;
-
-std::string quoted_list(const std::vector<std::string> &names) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + ("\"" + names[i] + "\"");
-  return out;
-}
-
-// The index of `key`'s value in `names` (the fallback when absent); ConfigError otherwise.
-size_t pick(const Config &config, const std::string &key, const std::vector<std::string> &names) {
-  std::string value = config.get_string(key, names.front());
-  for (size_t i = 0; i < names.size(); ++i)
-    if (value == names[i])
-      return i;
-  throw ConfigError(key, "'" + key + "' must be " + quoted_list(names) + ", got \"" + value + "\"");
-}
-
-int64_t int_at_least(const Config &config, const std::string &key, int64_t fallback, int64_t min) {
-  int64_t value = config.get_int(key, fallback);
-  if (value < min)
-    throw ConfigError(key, "'" + key + "' must be an integer >= " + std::to_string(min) + ", got " +
-                               std::to_string(value));
-  return value;
-}
-
-// A finite number in [min, max] (max < 0: no upper bound); `open_min` excludes min.
-double number_in(const Config &config, const std::string &key, double fallback, double min,
-                 double max, bool open_min = false) {
-  double value = config.get_double(key, fallback);
-  bool low = open_min ? !(value > min) : !(value >= min);
-  if (!std::isfinite(value) || low || (max >= min && value > max)) {
-    std::string range = std::string(open_min ? "> " : ">= ") + std::to_string(min);
-    if (max >= min)
-      range += " and <= " + std::to_string(max);
-    throw ConfigError(key, "'" + key + "' must be a finite number " + range + ", got " +
-                               std::to_string(value));
-  }
-  return value;
-}
-
-} // namespace
+using training::int_at_least;
+using training::number_in;
+using training::pick;
 
 TrainConfig read_train_config(const Config &config, const std::string &config_dir) {
   TrainConfig c;
-  c.dataset = config.get_string("dataset", c.dataset);
-  if (c.dataset.empty())
-    throw ConfigError("dataset", "'dataset' is empty; expected \"fashion-mnist\", \"mnist\" or "
-                                 "\"cifar10\"");
-  c.data_root = config.get_string("data_root", "");
-  if (!c.data_root.empty() && fs::path(c.data_root).is_relative())
-    c.data_root = ((config_dir.empty() ? fs::current_path() : fs::path(config_dir)) / c.data_root)
-                      .lexically_normal()
-                      .string();
-  c.train_images = int_at_least(config, "train_images", c.train_images, 1);
-  c.valid_images = int_at_least(config, "valid_images", c.valid_images, 1);
-  c.split_seed = static_cast<uint64_t>(int_at_least(config, "split_seed", 0, 0));
+  c.data = training::read_data_config(config, config_dir);
+  c.data.test = config.get_bool("test", false);
   c.epochs = int_at_least(config, "epochs", c.epochs, 1);
   c.fidelity_scales =
       static_cast<FidelityScales>(pick(config, "fidelity_scales", {"epochs", "epochs_and_data"}));
@@ -85,24 +34,15 @@ TrainConfig read_train_config(const Config &config, const std::string &config_di
   c.grad_clip = number_in(config, "grad_clip", c.grad_clip, 0, -1);
   c.threads = int_at_least(config, "threads", c.threads, 0);
   c.device = static_cast<DeviceChoice>(pick(config, "device", {"cpu", "cuda", "auto"}));
-  c.test = config.get_bool("test", c.test);
   c.latency = config.get_bool("latency", c.latency);
   c.augment = config.get_bool("augment", c.augment);
   return c;
 }
 
 const char *train_config_schema() {
-  return R"j({"dataset": {"type": "string", "default": "fashion-mnist", "help": "fashion-mnist, )j"
-         R"j(mnist or cifar10"},)j"
-         R"j( "data_root": {"type": "string", "default": "", "help": "the dataset's folder; empty: )j"
-         R"j(/usr/share/datasets/fashion-mnist for fashion-mnist; relative to the pipeline"},)j"
-         R"j( "train_images": {"type": "int", "default": 10000, "help": "training images, from )j"
-         R"j(the split's 50,000 (same for every trial)"},)j"
-         R"j( "valid_images": {"type": "int", "default": 5000, "help": "validation images, from )j"
-         R"j(the split's 10,000"},)j"
-         R"j( "split_seed": {"type": "int", "default": 0, "help": "seed of the fixed )j"
-         R"j(train/validation split (not the trial's seed)"},)j"
-         R"j( "epochs": {"type": "int", "default": 1, "help": "epochs at fidelity 1; a trial )j"
+  static const std::string schema =
+      "{" + training::data_config_schema(10000, 5000) + "," +
+      R"j( "epochs": {"type": "int", "default": 1, "help": "epochs at fidelity 1; a trial )j"
          R"j(runs max(1, round(epochs * fidelity))"},)j"
          R"j( "fidelity_scales": {"type": "string", "default": "epochs", "help": "epochs or )j"
          R"j(epochs_and_data (fidelity also scales train_images)"},)j"
@@ -128,6 +68,7 @@ const char *train_config_schema() {
          R"j(batch-1 CPU inference)"},)j"
          R"j( "augment": {"type": "bool", "default": false, "help": "random crop (padding 2) )j"
          R"j(and horizontal flip of training images"}})j";
+  return schema.c_str();
 }
 
 int64_t epochs_at(const TrainConfig &config, double fidelity) {
@@ -136,9 +77,9 @@ int64_t epochs_at(const TrainConfig &config, double fidelity) {
 
 int64_t train_images_at(const TrainConfig &config, double fidelity) {
   if (config.fidelity_scales == FidelityScales::epochs)
-    return config.train_images;
-  int64_t scaled = std::llround(static_cast<double>(config.train_images) * fidelity);
-  return std::min(config.train_images, std::max(scaled, config.batch_size));
+    return config.data.train_images;
+  int64_t scaled = std::llround(static_cast<double>(config.data.train_images) * fidelity);
+  return std::min(config.data.train_images, std::max(scaled, config.batch_size));
 }
 
 } // namespace nas::train

@@ -1,6 +1,8 @@
 // The config of nas.evaluator.train, read and checked once at create (torch-free).
 #pragma once
 
+#include "../../common/training/data_config.hpp"
+
 #include <nas/plugin.hpp>
 
 #include <cstdint>
@@ -14,11 +16,7 @@ enum class Schedule { cosine, constant };
 enum class DeviceChoice { cpu, cuda, automatic };
 
 struct TrainConfig {
-  std::string dataset = "fashion-mnist";
-  std::string data_root;        // "" = the dataset's default folder
-  int64_t train_images = 10000; // taken from the fixed split's 50,000 training images
-  int64_t valid_images = 5000;  // taken from its 10,000 validation images
-  uint64_t split_seed = 0;      // the split every trial shares (not the trial's seed)
+  training::DataConfig data; // dataset, data_root, train_images, valid_images, split_seed, test
   int64_t epochs = 1;           // at fidelity 1
   FidelityScales fidelity_scales = FidelityScales::epochs;
   int64_t batch_size = 64;
@@ -32,7 +30,6 @@ struct TrainConfig {
   double grad_clip = 5; // max global gradient norm; 0 = no clipping
   int64_t threads = 0;  // 0 = NAS_NUM_THREADS (what the host gives the worker), else torch's
   DeviceChoice device = DeviceChoice::cpu;
-  bool test = false;    // report test_accuracy (off in searches: no peeking)
   bool latency = true;  // measure latency_ms
   bool augment = false; // random crop (pad 2) and horizontal flip of training images
 };

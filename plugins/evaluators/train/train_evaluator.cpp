@@ -3,10 +3,11 @@
 // per-epoch curve; weights and checkpoints go to the trial's folder. See README.md.
 #include "train_config.hpp"
 #include "trainer.hpp"
-#include "training_data.hpp"
+#include "../../common/training/training_data.hpp"
 
 #include <nas/ir.hpp>
 #include <nas/plugin.hpp>
+#include <nas/torch/runtime.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -19,19 +20,6 @@ namespace nas::train {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The host's thread budget for this worker (NAS_NUM_THREADS, set by the local and MPI
-// engines), else torch's own default.
-int thread_budget(const TrainConfig &config) {
-  if (config.threads > 0)
-    return static_cast<int>(config.threads);
-  if (const char *text = std::getenv("NAS_NUM_THREADS")) {
-    int threads = std::atoi(text);
-    if (threads > 0)
-      return threads;
-  }
-  return default_threads();
-}
 
 void write_text(const fs::path &path, const std::string &text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -46,10 +34,10 @@ class TrainEvaluator final : public Evaluator {
 public:
   TrainEvaluator(const Config &config, const Host &host)
       : Evaluator(host), config_(read_train_config(config, host.config_dir())) {
-    if (config_.device == DeviceChoice::cuda && !cuda_available())
+    if (config_.device == DeviceChoice::cuda && !nas::torch::cuda_available())
       throw ConfigError("device", "'device' is \"cuda\", but this libtorch sees no CUDA device "
                                   "(a CPU-only build, or no GPU); use \"cpu\" or \"auto\"");
-    data_ = load_training_data(config_);
+    data_ = training::load_training_data(config_.data);
   }
 
   static Info info() {
@@ -97,7 +85,7 @@ public:
     plan.train_count = train_images_at(config_, trial.fidelity);
     plan.epochs = epochs_at(config_, trial.fidelity);
     plan.seed = trial.seed;
-    plan.threads = thread_budget(config_);
+    plan.threads = nas::torch::thread_budget(config_.threads);
     plan.artifact_dir = trial.artifact_dir;
     plan.resume_from = trial.resume_from;
     plan.report = [this](int64_t epoch, const std::string &json) { host().report(epoch, json); };
@@ -109,7 +97,7 @@ public:
       write_text(fs::path(trial.artifact_dir) / "ir.json", trial.ir_json);
       // How images were fed: what anyone who loads weights.pt must do to an image too.
       write_text(fs::path(trial.artifact_dir) / "preprocess.json",
-                 nlohmann::json{{"dataset", config_.dataset},
+                 nlohmann::json{{"dataset", config_.data.dataset},
                                 {"scale", 1.0 / 255},
                                 {"mean", data_.stats.mean},
                                 {"std", data_.stats.std}}
@@ -148,16 +136,16 @@ private:
     if (in.channels != set.channels || in.height != set.height || in.width != set.width)
       throw InvalidArch(
           "the network takes " + std::to_string(in.channels) + "x" + std::to_string(in.height) +
-          "x" + std::to_string(in.width) + " inputs, but " + config_.dataset + " images are " +
+          "x" + std::to_string(in.width) + " inputs, but " + config_.data.dataset + " images are " +
           std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" +
           std::to_string(set.width) + " (set the space's input_channels and input_size)");
     if (network.num_classes != set.num_classes)
       throw InvalidArch("the network has " + std::to_string(network.num_classes) + " classes, " +
-                        config_.dataset + " has " + std::to_string(set.num_classes));
+                        config_.data.dataset + " has " + std::to_string(set.num_classes));
   }
 
   TrainConfig config_;
-  TrainingData data_;
+  training::TrainingData data_;
 };
 
 } // namespace nas::train

@@ -3,12 +3,12 @@
 // validation, reports and checkpoints.
 #include "trainer.hpp"
 
-#include "checkpoint.hpp"
-#include "tensors.hpp"
 
 #include <nas/plugin.hpp>
 #include <nas/random.hpp>
+#include <nas/torch/checkpoint.hpp>
 #include <nas/torch/network.hpp>
+#include <nas/torch/training.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -28,10 +28,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr double kExplodingLoss = 1e4; // a loss above this counts as diverged
 
-::torch::Device pick_device(DeviceChoice choice) {
-  bool cuda = choice == DeviceChoice::cuda ||
-              (choice == DeviceChoice::automatic && ::torch::cuda::is_available());
-  return cuda ? ::torch::Device(::torch::kCUDA) : ::torch::Device(::torch::kCPU);
+::torch::Device device_for(DeviceChoice choice) {
+  return nas::torch::pick_device(choice == DeviceChoice::cuda        ? "cuda"
+                                 : choice == DeviceChoice::automatic ? "auto"
+                                                                     : "cpu");
 }
 
 std::unique_ptr<::torch::optim::Optimizer> make_optimizer(const TrainConfig &c,
@@ -49,40 +49,21 @@ std::unique_ptr<::torch::optim::Optimizer> make_optimizer(const TrainConfig &c,
 // The rate at `progress` in [0, 1) of the trial's whole training (epochs, not batches, so a
 // resumed trial continues the same curve whatever the earlier trial's batch count).
 double rate_at(const TrainConfig &c, double progress) {
-  if (c.schedule == Schedule::constant)
-    return c.lr;
-  return 0.5 * c.lr * (1.0 + std::cos(M_PI * progress));
+  return c.schedule == Schedule::constant ? c.lr : nas::torch::cosine_rate(c.lr, progress);
 }
 
-void set_rate(::torch::optim::Optimizer &optimizer, double lr) {
-  for (auto &group : optimizer.param_groups())
-    group.options().set_lr(lr);
-}
-
-std::string loss_text(double loss) {
-  if (std::isnan(loss))
-    return "nan";
-  if (std::isinf(loss))
-    return loss > 0 ? "inf" : "-inf";
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", loss);
-  return text;
-}
+using namespace nas::torch; // the shared training helpers
 
 } // namespace
 
-bool cuda_available() { return ::torch::cuda::is_available(); }
-
-int default_threads() { return at::get_num_threads(); }
-
 TrialOutcome run_trial(const TrialPlan &plan) {
   const TrainConfig &c = *plan.config;
-  const TrainingData &data = *plan.data;
+  const training::TrainingData &data = *plan.data;
   at::set_num_threads(plan.threads);
   ::torch::manual_seed(plan.seed); // weight init (and dropout) follow the trial's seed
 
   TrialOutcome out;
-  const ::torch::Device device = pick_device(c.device);
+  const ::torch::Device device = device_for(c.device);
   out.device = device.is_cuda() ? "cuda" : "cpu";
 
   nas::torch::Network net{nullptr};
@@ -189,7 +170,7 @@ TrialOutcome run_trial(const TrialPlan &plan) {
     out.valid_accuracy = accuracy(*net, valid_x, valid_y, device);
   out.train_seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
-  if (c.test)
+  if (c.data.test)
     out.test_accuracy = accuracy(*net, images_tensor(data.test, data.test.count, data.stats),
                                  labels_tensor(data.test, data.test.count), device);
   net->to(::torch::kCPU); // weights load on any machine; latency is a CPU figure

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "train_config.hpp"
-#include "training_data.hpp"
+#include "../../common/training/training_data.hpp"
 
 #include <nas/ir.hpp>
 
@@ -17,7 +17,7 @@ namespace nas::train {
 struct TrialPlan {
   const TrainConfig *config = nullptr;
   const ir::Network *network = nullptr;
-  const TrainingData *data = nullptr;
+  const training::TrainingData *data = nullptr;
   int64_t train_count = 0; // the first train_count images of data->train
   int64_t epochs = 1;      // this trial's total, counting those of a resumed checkpoint
   uint64_t seed = 0;
@@ -46,11 +46,5 @@ struct TrialOutcome {
 // checkpoint.pt. Throws nas::Failed when training diverges or a checkpoint cannot be used,
 // nas::Error(NAS_ERR_CANCELLED) when cancelled.
 TrialOutcome run_trial(const TrialPlan &plan);
-
-// Whether the linked libtorch sees a usable CUDA device.
-bool cuda_available();
-
-// Torch's thread count when nobody sets it (OMP_NUM_THREADS or the cores).
-int default_threads();
 
 } // namespace nas::train

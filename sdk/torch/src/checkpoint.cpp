@@ -1,17 +1,15 @@
-#include "checkpoint.hpp"
+#include <nas/torch/checkpoint.hpp>
 
 #include <nas/plugin.hpp>
 
 #include <filesystem>
 #include <system_error>
 
-namespace nas::train {
-
-namespace {
+namespace nas::torch {
 
 namespace fs = std::filesystem;
 
-void publish(::torch::serialize::OutputArchive &archive, const std::string &path) {
+void save_archive(::torch::serialize::OutputArchive &archive, const std::string &path) {
   const std::string temporary = path + ".tmp";
   try {
     archive.save_to(temporary);
@@ -24,12 +22,25 @@ void publish(::torch::serialize::OutputArchive &archive, const std::string &path
     throw Failed("cannot rename " + temporary + " to " + path + ": " + error.message());
 }
 
-} // namespace
+::torch::serialize::InputArchive load_archive(const std::string &path,
+                                              const ::torch::Device &device,
+                                              const std::string &what) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error))
+    throw Failed(path + ": no such file (expected " + what + ")");
+  ::torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path, device);
+  } catch (const c10::Error &e) {
+    throw Failed(path + ": cannot read it (a damaged file?): " + e.what_without_backtrace());
+  }
+  return archive;
+}
 
 void save_weights(const ::torch::nn::Module &module, const std::string &path) {
   ::torch::serialize::OutputArchive archive;
   module.save(archive);
-  publish(archive, path);
+  save_archive(archive, path);
 }
 
 void save_checkpoint(const ::torch::nn::Module &module, const ::torch::optim::Optimizer &optimizer,
@@ -40,18 +51,15 @@ void save_checkpoint(const ::torch::nn::Module &module, const ::torch::optim::Op
   archive.write("model", model);
   archive.write("optimizer", state);
   archive.write("epoch", ::torch::tensor(epoch, ::torch::kInt64));
-  publish(archive, path);
+  save_archive(archive, path);
 }
 
 int64_t load_checkpoint(::torch::nn::Module &module, ::torch::optim::Optimizer &optimizer,
                         const std::string &path, const ::torch::Device &device) {
-  std::error_code error;
-  if (!fs::is_regular_file(path, error))
-    throw Failed(path + ": no checkpoint to resume from (expected the checkpoint.pt an earlier "
-                        "trial of this architecture wrote)");
+  auto archive = load_archive(path, device,
+                              "the checkpoint.pt an earlier trial of this architecture wrote");
   try {
-    ::torch::serialize::InputArchive archive, model, state;
-    archive.load_from(path, device);
+    ::torch::serialize::InputArchive model, state;
     archive.read("model", model);
     archive.read("optimizer", state);
     ::torch::Tensor epoch;
@@ -67,4 +75,4 @@ int64_t load_checkpoint(::torch::nn::Module &module, ::torch::optim::Optimizer &
   }
 }
 
-} // namespace nas::train
+} // namespace nas::torch

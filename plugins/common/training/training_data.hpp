@@ -1,13 +1,13 @@
-// The images every trial of one evaluator trains and validates on (torch-free): the dataset
-// is read once at create, split by the config's split seed (never the trial's), and sliced
-// to train_images / valid_images, so every trial sees the same data.
+// The images a training plugin trains and validates on (torch-free): the dataset is read
+// once at create, split by the config's split seed (never a trial's), and sliced to
+// train_images / valid_images, so every trial sees the same data.
 #pragma once
 
-#include "train_config.hpp"
+#include "data_config.hpp"
 
 #include <nas/data/image_set.hpp>
 
-namespace nas::train {
+namespace nas::training {
 
 struct TrainingData {
   data::ImageSet train;     // train_images images of the split's training part
@@ -17,6 +17,6 @@ struct TrainingData {
 };
 
 // Throws ConfigError ("data_root" or "dataset") when the dataset cannot be read.
-TrainingData load_training_data(const TrainConfig &config);
+TrainingData load_training_data(const DataConfig &config);
 
-} // namespace nas::train
+} // namespace nas::training

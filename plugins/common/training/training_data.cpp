@@ -5,9 +5,9 @@
 
 #include <stdexcept>
 
-namespace nas::train {
+namespace nas::training {
 
-TrainingData load_training_data(const TrainConfig &config) {
+TrainingData load_training_data(const DataConfig &config) {
   data::Dataset set;
   try {
     set = data::load_dataset(config.dataset, config.data_root);
@@ -38,4 +38,4 @@ TrainingData load_training_data(const TrainConfig &config) {
   return out;
 }
 
-} // namespace nas::train
+} // namespace nas::training

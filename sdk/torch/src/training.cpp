@@ -1,10 +1,13 @@
-#include "tensors.hpp"
+#include <nas/torch/training.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <vector>
 
-namespace nas::train {
+namespace nas::torch {
 
 ::torch::Tensor images_tensor(const data::ImageSet &set, int64_t count,
                               const data::ChannelStats &stats) {
@@ -36,23 +39,31 @@ namespace nas::train {
   return ::torch::stack(images).contiguous();
 }
 
-double accuracy(nas::torch::NetworkImpl &net, const ::torch::Tensor &images,
-                const ::torch::Tensor &labels, const ::torch::Device &device, int64_t batch) {
-  const bool was_training = net.is_training();
-  net.eval();
+double accuracy(::torch::nn::Module &module, const Forward &forward,
+                const ::torch::Tensor &images, const ::torch::Tensor &labels,
+                const ::torch::Device &device, int64_t batch) {
+  const bool was_training = module.is_training();
+  module.eval();
   ::torch::NoGradGuard no_grad;
   int64_t correct = 0, total = images.size(0);
   for (int64_t start = 0; start < total; start += batch) {
     int64_t size = std::min(batch, total - start);
     auto x = images.narrow(0, start, size).to(device);
     auto y = labels.narrow(0, start, size).to(device);
-    correct += net.forward(x).argmax(1).eq(y).sum().item<int64_t>();
+    correct += forward(x).argmax(1).eq(y).sum().item<int64_t>();
   }
-  net.train(was_training);
+  module.train(was_training);
   return total == 0 ? 0.0 : 100.0 * static_cast<double>(correct) / static_cast<double>(total);
 }
 
-double median_latency_ms(nas::torch::NetworkImpl &net, const ir::Shape &input, int runs,
+double accuracy(NetworkImpl &net, const ::torch::Tensor &images, const ::torch::Tensor &labels,
+                const ::torch::Device &device, int64_t batch) {
+  return accuracy(
+      net, [&net](const ::torch::Tensor &x) { return net.forward(x); }, images, labels, device,
+      batch);
+}
+
+double median_latency_ms(NetworkImpl &net, const ir::Shape &input, int runs,
                          int warmup) {
   const bool was_training = net.is_training();
   net.eval();
@@ -75,4 +86,41 @@ double median_latency_ms(nas::torch::NetworkImpl &net, const ir::Shape &input, i
   return times[times.size() / 2];
 }
 
-} // namespace nas::train
+::torch::Device pick_device(const std::string &choice) {
+  bool cuda = choice == "cuda" || (choice == "auto" && ::torch::cuda::is_available());
+  return cuda ? ::torch::Device(::torch::kCUDA) : ::torch::Device(::torch::kCPU);
+}
+
+bool cuda_available() { return ::torch::cuda::is_available(); }
+
+int thread_budget(int64_t configured) {
+  if (configured > 0)
+    return static_cast<int>(configured);
+  if (const char *text = std::getenv("NAS_NUM_THREADS")) {
+    int threads = std::atoi(text);
+    if (threads > 0)
+      return threads;
+  }
+  return at::get_num_threads();
+}
+
+double cosine_rate(double lr, double progress) {
+  return 0.5 * lr * (1.0 + std::cos(M_PI * progress));
+}
+
+void set_rate(::torch::optim::Optimizer &optimizer, double lr) {
+  for (auto &group : optimizer.param_groups())
+    group.options().set_lr(lr);
+}
+
+std::string loss_text(double loss) {
+  if (std::isnan(loss))
+    return "nan";
+  if (std::isinf(loss))
+    return loss > 0 ? "inf" : "-inf";
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", loss);
+  return text;
+}
+
+} // namespace nas::torch
