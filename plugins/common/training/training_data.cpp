@@ -38,4 +38,20 @@ TrainingData load_training_data(const DataConfig &config) {
   return out;
 }
 
+void check_network_input(const ir::Network &network, const TrainingData &data,
+                         const std::string &dataset) {
+  const data::ImageSet &set = data.train;
+  const ir::Shape &in = network.input;
+  if (in.channels != set.channels || in.height != set.height || in.width != set.width)
+    throw InvalidArch("the network takes " + std::to_string(in.channels) + "x" +
+                      std::to_string(in.height) + "x" + std::to_string(in.width) +
+                      " inputs, but " + dataset + " images are " +
+                      std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" +
+                      std::to_string(set.width) + " (set the space's input_channels and "
+                      "input_size)");
+  if (network.num_classes != set.num_classes)
+    throw InvalidArch("the network has " + std::to_string(network.num_classes) + " classes, " +
+                      dataset + " has " + std::to_string(set.num_classes));
+}
+
 } // namespace nas::training

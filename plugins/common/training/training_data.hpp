@@ -6,6 +6,9 @@
 #include "data_config.hpp"
 
 #include <nas/data/image_set.hpp>
+#include <nas/ir.hpp>
+
+#include <string>
 
 namespace nas::training {
 
@@ -18,5 +21,10 @@ struct TrainingData {
 
 // Throws ConfigError ("data_root" or "dataset") when the dataset cannot be read.
 TrainingData load_training_data(const DataConfig &config);
+
+// Throws nas::InvalidArch unless the network's input is the data's image shape and its
+// classes the data's (`dataset` names the data in the message).
+void check_network_input(const ir::Network &network, const TrainingData &data,
+                         const std::string &dataset);
 
 } // namespace nas::training

@@ -76,7 +76,7 @@ public:
     if (network.supernet)
       throw InvalidArch("the trial's IR is a supernet (options on its edges); "
                         "nas.evaluator.train trains one architecture");
-    check_input(network);
+    training::check_network_input(network, data_, config_.data.dataset);
 
     TrialPlan plan;
     plan.config = &config_;
@@ -129,21 +129,6 @@ public:
   }
 
 private:
-  // The IR's input must be the data's image shape and its classes the data's.
-  void check_input(const ir::Network &network) const {
-    const data::ImageSet &set = data_.train;
-    const ir::Shape &in = network.input;
-    if (in.channels != set.channels || in.height != set.height || in.width != set.width)
-      throw InvalidArch(
-          "the network takes " + std::to_string(in.channels) + "x" + std::to_string(in.height) +
-          "x" + std::to_string(in.width) + " inputs, but " + config_.data.dataset + " images are " +
-          std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" +
-          std::to_string(set.width) + " (set the space's input_channels and input_size)");
-    if (network.num_classes != set.num_classes)
-      throw InvalidArch("the network has " + std::to_string(network.num_classes) + " classes, " +
-                        config_.data.dataset + " has " + std::to_string(set.num_classes));
-  }
-
   TrainConfig config_;
   training::TrainingData data_;
 };
