@@ -86,15 +86,16 @@ public:
     return d;
   }
 
-  void metrics(const Pipeline &p, const StageSpec &stage, const Descriptor &evaluator) {
+  // `producer` scores the stage's trials: its evaluator, or its one-shot strategy.
+  void metrics(const Pipeline &p, const StageSpec &stage, const Descriptor &producer,
+               const PluginSpec &spec) {
     bool any = false;
-    std::vector<std::string> produced =
-        produced_metrics(parse_schema(evaluator), stage.evaluator.config, any);
+    std::vector<std::string> produced = produced_metrics(parse_schema(producer), spec.config, any);
     if (any)
       return;
     auto check = [&](const std::string &metric, const SourcePos &pos, const std::string &what) {
       if (std::find(produced.begin(), produced.end(), metric) == produced.end())
-        add(pos, what + " '" + metric + "' is not produced by " + evaluator.name + " in stage '" +
+        add(pos, what + " '" + metric + "' is not produced by " + producer.name + " in stage '" +
                      stage.name + "'; it produces: " + join(produced));
     };
     check(p.objective.metric, p.objective.metric_pos, "the objective metric");
@@ -104,10 +105,11 @@ public:
       check(stage.budget.time_metric, stage.budget.time_metric_pos, "budget.time_metric");
   }
 
-private:
   void add(const SourcePos &pos, const std::string &message) {
     problems.push_back(pos.str() + ": " + message);
   }
+
+private:
   const Registry &registry_;
 };
 
@@ -121,10 +123,19 @@ void check_pipeline(const Pipeline &pipeline, const Registry &registry) {
   Checker c(registry);
   c.plugin(pipeline.space, NAS_KIND_SPACE);
   for (const auto &stage : pipeline.stages) {
-    if (stage.strategy)
-      c.plugin(*stage.strategy, NAS_KIND_STRATEGY);
-    if (const Descriptor *e = c.plugin(stage.evaluator, NAS_KIND_EVALUATOR))
-      c.metrics(pipeline, stage, *e);
+    const Descriptor *strategy =
+        stage.strategy ? c.plugin(*stage.strategy, NAS_KIND_STRATEGY) : nullptr;
+    if (stage.evaluator) {
+      if (const Descriptor *e = c.plugin(*stage.evaluator, NAS_KIND_EVALUATOR))
+        c.metrics(pipeline, stage, *e, *stage.evaluator);
+    } else if (strategy) {
+      // A one-shot strategy lists what it reports; one that lists nothing cannot score the
+      // stage's trials. Whether it offers nas.oneshot/1 is checked once it is created.
+      if (parse_schema(*strategy).metrics.empty())
+        c.add(stage.pos, missing_evaluator_message(stage.name));
+      else
+        c.metrics(pipeline, stage, *strategy, *stage.strategy);
+    }
   }
   if (!c.problems.empty())
     throw PipelineError(c.problems);
@@ -169,11 +180,34 @@ Instance &Assembly::build_space(const Pipeline &pipeline, const Registry &regist
 
 Instance *Assembly::build_evaluator(const StageSpec &stage, const Registry &registry,
                                     const std::shared_ptr<RunContext> &run) {
-  Instance *e = &build(stage.evaluator, registry, run);
+  Instance *e = &build(*stage.evaluator, registry, run);
   if (!e->interface<nas_evaluator_v1_t>(NAS_EVALUATOR_V1))
-    throw PipelineError(stage.evaluator.name_pos,
-                        stage.evaluator.name + " does not offer " NAS_EVALUATOR_V1);
+    throw PipelineError(stage.evaluator->name_pos,
+                        stage.evaluator->name + " does not offer " NAS_EVALUATOR_V1);
   return e;
+}
+
+Instance *Assembly::build_strategy(const StageSpec &stage, const Registry &registry,
+                                   const std::shared_ptr<RunContext> &run) {
+  Instance *s = &build(*stage.strategy, registry, run);
+  if (!s->interface<nas_strategy_v1_t>(NAS_STRATEGY_V1))
+    throw PipelineError(stage.strategy->name_pos,
+                        stage.strategy->name + " does not offer " NAS_STRATEGY_V1);
+  // A one-shot strategy scores what it derives; any other needs an evaluator to do it.
+  const bool oneshot = s->interface<nas_oneshot_v1_t>(NAS_ONESHOT_V1) != nullptr;
+  if (oneshot && stage.evaluator)
+    throw PipelineError(stage.evaluator->pos,
+                        stage.strategy->name +
+                            " runs a one-shot search and scores its result itself: remove the "
+                            "stage's evaluator");
+  if (!oneshot && !stage.evaluator)
+    throw PipelineError(stage.pos, missing_evaluator_message(stage.name));
+  // Checked here, not by the parser: a one-shot stage runs one search and needs no budget.
+  if (!oneshot && stage.budget.empty())
+    throw PipelineError(stage.pos, "stage '" + stage.name +
+                                       "' has a strategy but no 'budget' (e.g. budget = { "
+                                       "evaluations = 150 })");
+  return s;
 }
 
 Assembly::Assembly(const Pipeline &pipeline, const Registry &registry,
@@ -182,13 +216,10 @@ Assembly::Assembly(const Pipeline &pipeline, const Registry &registry,
   build_space(pipeline, registry, run);
   for (const auto &stage : pipeline.stages) {
     StageInstances s;
-    if (stage.strategy) {
-      s.strategy = &build(*stage.strategy, registry, run);
-      if (!s.strategy->interface<nas_strategy_v1_t>(NAS_STRATEGY_V1))
-        throw PipelineError(stage.strategy->name_pos,
-                            stage.strategy->name + " does not offer " NAS_STRATEGY_V1);
-    }
-    s.evaluator = build_evaluator(stage, registry, run);
+    if (stage.strategy)
+      s.strategy = build_strategy(stage, registry, run);
+    if (stage.evaluator)
+      s.evaluator = build_evaluator(stage, registry, run);
     stages_.push_back(s);
   }
 }
@@ -198,7 +229,11 @@ std::unique_ptr<Assembly> Assembly::for_worker(const Pipeline &pipeline, const R
   std::unique_ptr<Assembly> a(new Assembly());
   a->build_space(pipeline, registry, run);
   a->stages_.resize(pipeline.stages.size());
-  a->stages_.at(stage).evaluator = a->build_evaluator(pipeline.stages.at(stage), registry, run);
+  const StageSpec &spec = pipeline.stages.at(stage);
+  if (spec.evaluator)
+    a->stages_.at(stage).evaluator = a->build_evaluator(spec, registry, run);
+  else if (spec.strategy) // a one-shot stage: its strategy runs the search
+    a->stages_.at(stage).strategy = a->build_strategy(spec, registry, run);
   return a;
 }
 

@@ -18,8 +18,10 @@ namespace nas::core {
 void check_pipeline(const Pipeline &pipeline, const Registry &registry);
 
 struct StageInstances {
-  Instance *strategy = nullptr; // null for a stage that only evaluates `from`
-  Instance *evaluator = nullptr;
+  Instance *strategy = nullptr;  // null for a stage that only evaluates `from`
+  Instance *evaluator = nullptr; // null for a one-shot stage (and in a worker, other stages)
+  // What runs the stage's trials: the evaluator, else the one-shot strategy.
+  Instance *runner() const { return evaluator ? evaluator : strategy; }
 };
 
 class Assembly {
@@ -27,8 +29,9 @@ public:
   // Checks, then creates and binds. A plugin's own refusal of its config becomes a
   // PipelineError at the key it names.
   Assembly(const Pipeline &pipeline, const Registry &registry, std::shared_ptr<RunContext> run);
-  // What a worker process needs: the space and stage `stage`'s evaluator only (no
-  // strategies, no other stage's evaluator). stage(i) is empty for every other stage.
+  // What a worker process needs: the space and stage `stage`'s runner only: its evaluator,
+  // or for a one-shot stage its strategy (with its collaborators). stage(i) is empty for
+  // every other stage.
   static std::unique_ptr<Assembly> for_worker(const Pipeline &pipeline, const Registry &registry,
                                               std::shared_ptr<RunContext> run, size_t stage);
   ~Assembly();
@@ -46,6 +49,9 @@ private:
                         const std::shared_ptr<RunContext> &run);
   Instance *build_evaluator(const StageSpec &stage, const Registry &registry,
                             const std::shared_ptr<RunContext> &run);
+  // The strategy, checked against the stage: a one-shot one has no evaluator beside it.
+  Instance *build_strategy(const StageSpec &stage, const Registry &registry,
+                           const std::shared_ptr<RunContext> &run);
   Instance &build(const PluginSpec &spec, const Registry &registry,
                   const std::shared_ptr<RunContext> &run);
   std::vector<std::unique_ptr<Instance>> owned_; // creation order; destroyed in reverse

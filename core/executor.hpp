@@ -1,7 +1,8 @@
 // One interface for every way of running trials: the search loop submits when there is
 // room and completes a trial when the executor answers, so it is asynchronous from the
-// start. InlineExecutor runs the evaluator in the host process; worker processes and MPI
-// ranks are other implementations of the same interface.
+// start. InlineExecutor runs the stage's runner (its evaluator, or its one-shot strategy)
+// in the host process; worker processes and MPI ranks are other implementations of the
+// same interface.
 #pragma once
 
 #include "json.hpp"
@@ -23,6 +24,9 @@ struct TrialJob {
   std::string artifact_dir;
   std::string resume_from;
   std::string tag;
+  // A one-shot search: the stage's strategy runs it (nas.oneshot/1), `choices` only says
+  // how many decisions it derives, ir_json is the supernet IR.
+  bool oneshot = false;
 };
 
 struct TrialOutcome {
@@ -31,7 +35,8 @@ struct TrialOutcome {
   Json metrics = Json::object();
   std::string error;
   double started = 0, ended = 0;
-  int worker = 0; // which worker ran it (0: the host process)
+  int worker = 0;               // which worker ran it (0: the host process)
+  std::vector<int32_t> choices; // a one-shot search's derived architecture; else empty
 };
 
 class Executor {

@@ -33,16 +33,18 @@ int lowest_log_level() {
 }
 
 // The library files of the plugins a worker of `stage` builds: the space's and the stage
-// evaluator's, with their collaborators.
+// runner's (its evaluator, or a one-shot stage's strategy), with their collaborators.
 std::vector<std::string> worker_plugin_files(const Assembly &assembly, size_t stage) {
-  const std::string evaluator = "stage." + std::to_string(stage) + ".evaluator";
+  const bool oneshot = assembly.stage(stage).evaluator == nullptr;
+  const std::string runner =
+      "stage." + std::to_string(stage) + (oneshot ? ".strategy" : ".evaluator");
   auto under = [](const std::string &path, const std::string &root) {
     return path == root || path.rfind(root + ".", 0) == 0;
   };
   std::vector<std::string> files;
   for (const auto &inst : assembly.instances()) {
     const std::string &file = inst->descriptor().file;
-    if ((under(inst->path(), "space") || under(inst->path(), evaluator)) &&
+    if ((under(inst->path(), "space") || under(inst->path(), runner)) &&
         std::find(files.begin(), files.end(), file) == files.end())
       files.push_back(file);
   }
@@ -60,12 +62,12 @@ int threads_per_worker(const Execution &e) {
 std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, const Assembly &assembly,
                                         size_t stage, RunContext &run) {
   const Execution &e = pipeline.execution;
-  const Instance &evaluator = *assembly.stage(stage).evaluator;
+  const Instance &runner = *assembly.stage(stage).runner();
   if (e.engine != "local") {
     if (stage == 0 && (e.trial_timeout > 0 || e.trial_memory > 0))
       spdlog::warn("trial_timeout and trial_memory need engine = \"local\"; the inline engine "
                    "runs trials in the host and cannot enforce them");
-    return std::make_unique<InlineExecutor>(evaluator, run, static_cast<size_t>(e.workers));
+    return std::make_unique<InlineExecutor>(runner, run, static_cast<size_t>(e.workers));
   }
   LocalExecutorOptions options;
   options.workers = static_cast<size_t>(e.workers);

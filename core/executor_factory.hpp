@@ -11,8 +11,9 @@
 
 namespace nas::core {
 
-// "inline": stage `stage`'s evaluator in this process; "local": worker processes that load
-// that evaluator (and the space) themselves, from the same library files.
+// "inline": stage `stage`'s runner (its evaluator, or its one-shot strategy) in this
+// process; "local": worker processes that load that runner (and the space) themselves, from
+// the same library files.
 std::unique_ptr<Executor> make_executor(const Pipeline &pipeline, const Assembly &assembly,
                                         size_t stage, RunContext &run);
 

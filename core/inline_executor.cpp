@@ -13,7 +13,7 @@ TrialOutcome InlineExecutor::wait_one() {
   queue_.pop_front();
   run_.current_trial = job.id;
   run_.stop_trial = false;
-  TrialOutcome out = evaluate_trial(evaluator_, job);
+  TrialOutcome out = evaluate_trial(runner_, job);
   run_.current_trial = 0;
   return out;
 }

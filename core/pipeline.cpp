@@ -40,6 +40,10 @@ bool Constraint::holds(double v) const {
   return v != value;
 }
 
+std::string missing_evaluator_message(const std::string &stage) {
+  return "stage '" + stage + "' needs an 'evaluator = { plugin = ... }'";
+}
+
 double parse_duration(const std::string &text) {
   static const std::regex whole(R"(\s*(\d+(\.\d*)?)\s*)");
   static const std::regex part(R"((\d+(\.\d*)?)\s*(ms|h|m|s))");
@@ -338,12 +342,11 @@ void read_stage(const toml::table &t, size_t index, Reader &r, StageSpec &s) {
     read_budget(*b, r, s.budget);
   if (const toml::node *n = t.get("strategy"))
     s.strategy = r.plugin_spec(*n, path + ".strategy", "'strategy'");
-  if (const toml::node *n = t.get("evaluator")) {
-    if (auto e = r.plugin_spec(*n, path + ".evaluator", "'evaluator'"))
-      s.evaluator = *e;
-  } else {
-    r.problem(s.pos, "stage '" + s.name + "' needs an 'evaluator = { plugin = ... }'");
-  }
+  // A stage without one must have a one-shot strategy: known once it is created (Assembly).
+  if (const toml::node *n = t.get("evaluator"))
+    s.evaluator = r.plugin_spec(*n, path + ".evaluator", "'evaluator'");
+  else if (!s.strategy && !t.get("strategy"))
+    r.problem(s.pos, missing_evaluator_message(s.name));
   if (const toml::node *n = t.get("from")) {
     const toml::table *f = n->as_table();
     if (!f) {
@@ -365,9 +368,6 @@ void read_stage(const toml::table &t, size_t index, Reader &r, StageSpec &s) {
     r.problem(s.pos, "stage '" + s.name +
                          "' needs a 'strategy' or a 'from' to take "
                          "architectures from");
-  if (s.strategy && s.budget.empty() && !t.get("budget"))
-    r.problem(s.pos, "stage '" + s.name +
-                         "' has a strategy but no 'budget' (e.g. budget = { evaluations = 150 })");
   if (auto d = r.get<std::string>(t, "dedupe", "a string")) {
     if (*d != "exact" && *d != "equivalent" && *d != "none")
       r.problem(r.pos(*t.get("dedupe")),

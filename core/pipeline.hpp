@@ -49,7 +49,9 @@ struct StageSpec {
   SourcePos pos;
   Budget budget;
   std::optional<PluginSpec> strategy; // absent: the stage evaluates what `from` hands it
-  PluginSpec evaluator;
+  // Absent only for a one-shot stage: a strategy offering nas.oneshot/1 scores what it
+  // derives itself (Assembly checks that, once the strategy is created).
+  std::optional<PluginSpec> evaluator;
   std::optional<StageSource> from;
   // "exact" or "equivalent": a repeat of that key is answered from the earlier trial;
   // "none": every proposal is evaluated, repeats with a rising repeat index (noisy evaluators).
@@ -108,6 +110,9 @@ Pipeline parse_pipeline(const std::string &file, const std::vector<std::string> 
 // the file may have changed since).
 Pipeline parse_pipeline_text(const std::string &file, const std::string &text,
                              const std::vector<std::string> &overrides);
+
+// "stage 'NAME' needs an 'evaluator = ...'": said by the parser and by Assembly.
+std::string missing_evaluator_message(const std::string &stage);
 
 // "30m", "2h", "45s", "1h30m" or a number of seconds.
 double parse_duration(const std::string &text);

@@ -91,8 +91,8 @@ std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly
   // What earlier sessions finished: repeats are answered from it, later stages seeded by it.
   std::map<std::string, std::string> identity_of_stage;
   for (size_t i = 0; i < pipeline.stages.size(); ++i)
-    identity_of_stage[pipeline.stages[i].name] = evaluator_identity(
-        pipeline.stages[i].evaluator, assembly.stage(i).evaluator->descriptor().version);
+    identity_of_stage[pipeline.stages[i].name] =
+        runner_identity(pipeline.stages[i], assembly.stage(i));
   for (TrialRecord &t : store.trials())
     result->state.restore(std::move(t), identity_of_stage[t.stage]);
   std::map<int, StageRow> rows;

@@ -90,7 +90,7 @@ Json run_fingerprint(const Pipeline &p) {
     Json from = s.from ? Json{{"stage", s.from->stage}, {"top", s.from->top}} : Json(nullptr);
     stages.push_back({{"name", s.name},
                       {"strategy", s.strategy ? spec_json(*s.strategy) : Json(nullptr)},
-                      {"evaluator", spec_json(s.evaluator)},
+                      {"evaluator", s.evaluator ? spec_json(*s.evaluator) : Json(nullptr)},
                       {"dedupe", s.dedupe},
                       {"from", from}});
   }

@@ -23,6 +23,9 @@ namespace {
 // How many tells between strategy snapshots: replay after a crash stays short.
 constexpr int kSnapshotEvery = 100;
 
+// The tag of a one-shot stage's one trial.
+constexpr const char *kOneShotTag = "one-shot search";
+
 struct Proposal {
   std::vector<int32_t> choices;
   double fidelity = 1.0;
@@ -65,18 +68,22 @@ class StageLoop {
 public:
   explicit StageLoop(StageContext &c)
       : c_(c), spec_(c.pipeline.stages[c.index]), space_(c.space.raw()),
-        strategy_(c.instances.strategy), evaluator_(*c.instances.evaluator) {
+        strategy_(c.instances.strategy), runner_(*c.instances.runner()),
+        oneshot_(c.instances.evaluator == nullptr) { // Assembly checked the strategy offers it
     summary_.name = spec_.name;
     if (strategy_)
       strategy_vt_ = strategy_->interface<nas_strategy_v1_t>(NAS_STRATEGY_V1);
-    tabular_ = (evaluator_.descriptor().flags & NAS_FLAG_TABULAR) != 0;
-    identity_ = evaluator_identity(spec_.evaluator, evaluator_.descriptor().version);
-    snapshots_ = strategy_vt_ && NAS_HAS_FIELD(strategy_vt_, nas_strategy_v1_t, load) &&
-                 strategy_vt_->save && strategy_vt_->load;
+    tabular_ = !oneshot_ && (runner_.descriptor().flags & NAS_FLAG_TABULAR) != 0;
+    identity_ = runner_identity(spec_, c.instances);
+    snapshots_ = !oneshot_ && strategy_vt_ &&
+                 NAS_HAS_FIELD(strategy_vt_, nas_strategy_v1_t, load) && strategy_vt_->save &&
+                 strategy_vt_->load;
   }
 
   StageSummary run() {
     start_ = now_seconds();
+    if (oneshot_)
+      prepare_oneshot();
     seed_from_earlier_stage();
     resume();
     spdlog::info("stage '{}': {}", spec_.name, describe());
@@ -120,8 +127,10 @@ private:
         return;
       }
       if (a.status == NAS_DONE) {
-        end(strategy_ ? "the strategy has nothing more to propose"
-                      : "every architecture handed from stage '" + spec_.from->stage + "' is done");
+        end(oneshot_ ? "the one-shot search is done"
+            : strategy_
+                ? "the strategy has nothing more to propose"
+                : "every architecture handed from stage '" + spec_.from->stage + "' is done");
         return;
       }
       c_.state.next_id = id + 1;
@@ -132,6 +141,16 @@ private:
   // One ask of the strategy, or the next architecture handed from the earlier stage.
   Asked ask(int64_t trial_id) {
     Asked a;
+    if (oneshot_) { // one trial; the strategy's own ask is not used
+      if (oneshot_asked_) {
+        a.status = NAS_DONE;
+      } else {
+        oneshot_asked_ = true;
+        a.proposal.choices.assign(space_.num_decisions(), 0);
+        a.proposal.tag = kOneShotTag;
+      }
+      return a;
+    }
     if (!strategy_) {
       if (seeded_.empty()) {
         a.status = NAS_DONE;
@@ -164,7 +183,10 @@ private:
     return a;
   }
 
-  void handle(int64_t id, Proposal p) {
+  // `rerun`: the trial was pending when an earlier session ended, and runs again.
+  void handle(int64_t id, Proposal p, bool rerun = false) {
+    if (oneshot_)
+      return handle_oneshot(id, std::move(p), rerun);
     TrialRecord t;
     t.id = id;
     t.stage = spec_.name;
@@ -227,6 +249,36 @@ private:
     c_.executor.submit(std::move(job));
   }
 
+  // The one-shot search: not canonicalized (it has no architecture yet), never a repeat.
+  // It runs on the supernet IR in the stage's folder, which holds its checkpoints.
+  void handle_oneshot(int64_t id, Proposal p, bool rerun) {
+    TrialRecord t;
+    t.id = id;
+    t.stage = spec_.name;
+    t.tag = p.tag;
+    t.started = now_seconds();
+    t.choices = std::move(p.choices);
+    t.seed = nas::derive_seed(c_.pipeline.seed, "one-shot/" + spec_.name);
+    TrialJob job;
+    job.id = t.id;
+    job.choices = t.choices; // its size: the decisions the search derives
+    job.fidelity = t.fidelity;
+    job.seed = t.seed;
+    job.tag = t.tag;
+    job.oneshot = true;
+    job.ir_json = supernet_ir_;
+    job.artifact_dir = stage_dir();
+    if (rerun)
+      job.resume_from = job.artifact_dir; // the plugin continues from its last checkpoint
+    // The ask is committed before the search starts: a host killed mid-search finds the
+    // trial pending and runs it again from its checkpoints.
+    c_.store.commit();
+    submitted_[t.id] = std::move(t);
+    ++summary_.evaluated;
+    spent_evaluations_ += 1.0;
+    c_.executor.submit(std::move(job));
+  }
+
   // A repeat: recorded as cached with the earlier answer; uses no budget.
   void answer_from(TrialRecord &t, const TrialRecord &earlier) {
     t.status = NAS_TRIAL_CACHED;
@@ -258,6 +310,13 @@ private:
     }
   }
 
+  // RUN_DIR/stages/<stage name>: a stable place that later stages' plugins find by name.
+  std::string stage_dir() {
+    auto dir = std::filesystem::path(c_.run.run_dir) / "stages" / spec_.name;
+    std::filesystem::create_directories(dir);
+    return dir.string();
+  }
+
   std::string artifact_dir(int64_t id) {
     auto dir = std::filesystem::path(c_.run.run_dir) / "trials" / std::to_string(id);
     std::filesystem::create_directories(dir);
@@ -273,6 +332,8 @@ private:
                      ", which is not pending");
     TrialRecord t = std::move(it->second);
     submitted_.erase(it);
+    if (oneshot_)
+      return complete_oneshot(std::move(t), std::move(outcome));
     t.started = outcome.started;
     t.ended = outcome.ended;
     t.metrics = std::move(outcome.metrics);
@@ -304,6 +365,44 @@ private:
     }
   }
 
+  // The search's derived architecture becomes the trial's, canonical as any other; the
+  // trial is scored like any other. The strategy is not told: it ran the search itself.
+  void complete_oneshot(TrialRecord t, TrialOutcome outcome) {
+    if (outcome.status == NAS_TRIAL_CANCELLED && c_.run.cancelled) {
+      // Left pending in the log: the next session continues it from its checkpoint.
+      spdlog::info("stage '{}': the one-shot search was interrupted; `nas run` again "
+                   "continues it from its last checkpoint",
+                   spec_.name);
+      return;
+    }
+    t.started = outcome.started;
+    t.ended = outcome.ended;
+    t.metrics = std::move(outcome.metrics);
+    t.error = std::move(outcome.error);
+    int32_t status = outcome.status;
+    if (status == NAS_TRIAL_OK) {
+      t.choices = std::move(outcome.choices);
+      try {
+        space_.canonicalize(t.choices);
+        t.canonical = space_.to_string(t.choices);
+        t.key = spec_.dedupe == "equivalent" ? space_.equivalence_key(t.choices) : t.canonical;
+      } catch (const nas::Error &e) {
+        status = NAS_TRIAL_INVALID;
+        t.error = c_.space.descriptor().name + " refuses the architecture " +
+                  strategy_->descriptor().name + " derived: " + e.what();
+      }
+    }
+    Score s = score(c_.pipeline.objective, status, t.metrics);
+    t.status = s.status;
+    t.objective = s.objective;
+    if (!s.error.empty())
+      t.error = s.error;
+    if (t.status != NAS_TRIAL_OK && !t.error.empty())
+      spdlog::warn("stage '{}': the one-shot search ended {}: {}", spec_.name,
+                   status_name(t.status), t.error);
+    record_and_tell(std::move(t), outcome.worker);
+  }
+
   // Stores the trial and its tell in one transaction, then tells the strategy: a strategy
   // never learns of a result that a crash could lose.
   void record_and_tell(TrialRecord t, int worker) {
@@ -322,7 +421,7 @@ private:
   }
 
   void tell(const TrialRecord &t) {
-    if (!strategy_)
+    if (!strategy_ || oneshot_)
       return;
     nas_tell_t tell{};
     tell.struct_size = sizeof tell;
@@ -448,7 +547,7 @@ private:
       spdlog::info("stage '{}': resuming; {} trial(s) that were running run again", spec_.name,
                    pending.size());
     for (auto &[id, p] : pending)
-      handle(id, std::move(p));
+      handle(id, std::move(p), /*rerun=*/true);
   }
 
   static Proposal proposal_of(const Json &logged) {
@@ -469,10 +568,33 @@ private:
                      " (a strategy must propose the same given its seeds); run with --fresh");
   }
 
+  // ---- one-shot --------------------------------------------------------------------------
+
+  // The supernet IR the search runs on (a space without one cannot serve it), and a word on
+  // what a one-shot stage does not use.
+  void prepare_oneshot() {
+    try {
+      supernet_ir_ = space_.supernet_ir();
+    } catch (const nas::Error &e) {
+      const std::string space = c_.space.descriptor().name;
+      const std::string strategy = strategy_->descriptor().name;
+      if (e.code() == NAS_ERR_UNSUPPORTED)
+        throw RunError(space + " has no supernet IR, which " + strategy + " needs");
+      throw RunError(space + " cannot render its supernet IR, which " + strategy +
+                     " needs: " + e.what());
+    }
+    if (!spec_.budget.empty())
+      spdlog::warn("stage '{}' runs one one-shot search: its budget does not apply (a time "
+                   "limit for the search: [execution] trial_timeout with engine = \"local\")",
+                   spec_.name);
+    if (spec_.from)
+      spdlog::warn("stage '{}' runs a one-shot search: 'from' hands it nothing", spec_.name);
+  }
+
   // ---- seeding, budgets ------------------------------------------------------------------
 
   void seed_from_earlier_stage() {
-    if (!spec_.from)
+    if (!spec_.from || oneshot_)
       return;
     auto top = c_.state.top(spec_.from->stage, static_cast<size_t>(spec_.from->top));
     if (top.empty())
@@ -498,6 +620,8 @@ private:
 
   std::optional<std::string> budget_spent() const {
     const Budget &b = spec_.budget;
+    if (oneshot_)
+      return std::nullopt; // one trial: the ask after it is done
     // Full evaluations spent; with fidelity_weighted, a trial at fidelity f costs f (a
     // tolerance keeps sums such as 27 x 1/27 from stopping one short).
     if (b.evaluations && spent_evaluations_ >= static_cast<double>(*b.evaluations) - 1e-9)
@@ -520,8 +644,10 @@ private:
       out += std::to_string(*b.seconds) + " s ";
     if (b.simulated_seconds)
       out += std::to_string(*b.simulated_seconds) + " simulated s ";
-    std::string who = (strategy_ ? strategy_->descriptor().name : "top of " + spec_.from->stage) +
-                      " with " + evaluator_.descriptor().name;
+    std::string who =
+        oneshot_ ? strategy_->descriptor().name + " (one-shot search)"
+                 : (strategy_ ? strategy_->descriptor().name : "top of " + spec_.from->stage) +
+                       " with " + runner_.descriptor().name;
     if (!out.empty())
       who += ", budget " + out;
     if (summary_.resumed)
@@ -538,6 +664,8 @@ private:
 
   double elapsed() const { return c_.elapsed_before + now_seconds() - start_; }
   long budget_total() const {
+    if (oneshot_)
+      return 1;
     return spec_.budget.evaluations ? static_cast<long>(*spec_.budget.evaluations) : 0;
   }
   double best_value() const {
@@ -555,7 +683,10 @@ private:
   nas::SpaceRef space_;
   Instance *strategy_;
   const nas_strategy_v1_t *strategy_vt_ = nullptr;
-  const Instance &evaluator_;
+  const Instance &runner_; // the evaluator, or the one-shot strategy
+  const bool oneshot_;     // one trial: the strategy's search (nas.oneshot/1)
+  bool oneshot_asked_ = false;
+  std::string supernet_ir_;
   bool tabular_ = false;
   bool snapshots_ = false;
   std::string identity_;
@@ -580,6 +711,12 @@ private:
 } // namespace
 
 StageSummary run_stage(StageContext &context) { return StageLoop(context).run(); }
+
+std::string runner_identity(const StageSpec &spec, const StageInstances &instances) {
+  if (instances.evaluator)
+    return evaluator_identity(*spec.evaluator, instances.evaluator->descriptor().version);
+  return "one-shot " + evaluator_identity(*spec.strategy, instances.strategy->descriptor().version);
+}
 
 StageSummary summary_of_finished_stage(const RunState &state, const StageRow &row) {
   StageSummary s;

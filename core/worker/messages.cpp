@@ -78,7 +78,8 @@ Json to_json(const TrialJob &job) {
           {"repeat", job.repeat},
           {"artifact_dir", job.artifact_dir},
           {"resume_from", job.resume_from},
-          {"tag", job.tag}};
+          {"tag", job.tag},
+          {"oneshot", job.oneshot}};
 }
 
 TrialJob job_from_json(const Json &j) {
@@ -96,12 +97,14 @@ TrialJob job_from_json(const Json &j) {
   job.artifact_dir = field<std::string>(j, "artifact_dir", what);
   job.resume_from = field<std::string>(j, "resume_from", what);
   job.tag = field<std::string>(j, "tag", what);
+  if (j.contains("oneshot"))
+    job.oneshot = field<bool>(j, "oneshot", what);
   return job;
 }
 
 Json to_json(const TrialOutcome &o) {
-  return {{"id", o.id},       {"status", o.status},   {"metrics", o.metrics},
-          {"error", o.error}, {"started", o.started}, {"ended", o.ended}};
+  return {{"id", o.id},           {"status", o.status}, {"metrics", o.metrics}, {"error", o.error},
+          {"started", o.started}, {"ended", o.ended},   {"choices", o.choices}};
 }
 
 TrialOutcome outcome_from_json(const Json &j) {
@@ -117,6 +120,8 @@ TrialOutcome outcome_from_json(const Json &j) {
   o.error = field<std::string>(j, "error", what);
   o.started = field<double>(j, "started", what);
   o.ended = field<double>(j, "ended", what);
+  if (j.contains("choices")) // a one-shot search's derived architecture
+    o.choices = choices_field(j, what);
   return o;
 }
 

@@ -2,14 +2,16 @@
 // JSON forms of TrialJob and TrialOutcome.
 //
 //   host -> worker   hello   what to load: pipeline, overrides, stage, seed, folders, ...
-//                    trial   {"trial": TrialJob}: evaluate it
+//                    trial   {"trial": TrialJob}: evaluate it (or, "oneshot": true, run
+//                            the stage's one-shot search)
 //                    quit    end (so does end of input)
-//   worker -> host   ready   the evaluator is loaded; trials may come
+//   worker -> host   ready   the evaluator (or one-shot strategy) is loaded; trials may come
 //                    error   {"message"}: the worker cannot load its evaluator, and ends
 //                    report  {"trial", "path", "step", "json"}: host->report of a trial
 //                    progress {"path", "done", "total", "message"}: host->progress
 //                    log     {"level", "message"}: a log line (spdlog level numbers)
-//                    result  {"outcome": TrialOutcome}: the trial's answer
+//                    result  {"outcome": TrialOutcome}: the trial's answer ("choices":
+//                            the architecture a one-shot search derived, else [])
 //
 // The parsers throw FrameError naming the message and the field that is wrong, so a
 // worker that sends nonsense is treated like one that sends garbage bytes.
@@ -32,7 +34,7 @@ struct Hello {
   std::string pipeline_text;             // as the host read it: the file may change later
   std::vector<std::string> overrides;    // --set values
   std::vector<std::string> plugin_paths; // --plugin-path folders
-  std::vector<std::string> plugin_files; // the libraries of the space and the evaluator:
+  std::vector<std::string> plugin_files; // the libraries of the space and the stage's runner:
                                          // when given, the worker loads only these
   size_t stage = 0;
   uint64_t seed = 0;

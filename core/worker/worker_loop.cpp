@@ -63,7 +63,7 @@ struct Loaded {
   Registry registry;
   Pipeline pipeline;
   std::unique_ptr<Assembly> assembly;
-  const Instance *evaluator = nullptr;
+  const Instance *runner = nullptr; // the stage's evaluator, or its one-shot strategy
 };
 
 std::unique_ptr<Loaded> load(const Hello &h, const std::shared_ptr<RunContext> &run) {
@@ -85,8 +85,8 @@ std::unique_ptr<Loaded> load(const Hello &h, const std::shared_ptr<RunContext> &
   if (h.stage >= out->pipeline.stages.size())
     throw std::runtime_error("the pipeline has no stage " + std::to_string(h.stage));
   out->assembly = Assembly::for_worker(out->pipeline, out->registry, run, h.stage);
-  out->evaluator = out->assembly->stage(h.stage).evaluator;
-  if (!out->evaluator)
+  out->runner = out->assembly->stage(h.stage).runner();
+  if (!out->runner)
     throw std::runtime_error("stage " + std::to_string(h.stage) + " has no evaluator");
   return out;
 }
@@ -168,7 +168,7 @@ int run_worker(int in_fd, int out_fd) {
       }
     };
     writer.send(ready_message(static_cast<int>(::getpid())));
-    spdlog::debug("loaded {} ({} thread(s))", loaded->evaluator->descriptor().name, h.threads);
+    spdlog::debug("loaded {} ({} thread(s))", loaded->runner->descriptor().name, h.threads);
 
     while (std::optional<Json> message = reader.next()) {
       std::string type = type_of(*message);
@@ -179,7 +179,7 @@ int run_worker(int in_fd, int out_fd) {
       TrialJob job = job_from_json(field<Json>(*message, "trial", "trial message"));
       run->current_trial = job.id;
       run->stop_trial = false;
-      TrialOutcome outcome = evaluate_trial(*loaded->evaluator, job);
+      TrialOutcome outcome = evaluate_trial(*loaded->runner, job);
       run->current_trial = 0;
       if (outcome.status == NAS_TRIAL_OOM)
         outcome.error += memory_note(h);

@@ -176,13 +176,13 @@ TEST(ParsePipeline, FullFileGivesTypedValues) {
   EXPECT_EQ(gp.children[0].second.name, "nas.distance.hamming");
   EXPECT_EQ(gp.children[0].second.path, "stage.0.strategy.predictor.distance");
 
-  EXPECT_EQ(s0.evaluator.name, "nas.evaluator.tabular");
-  EXPECT_EQ(s0.evaluator.path, "stage.0.evaluator");
-  EXPECT_EQ(s0.evaluator.config.at("table"), "t.csv");
-  EXPECT_EQ(s0.evaluator.config.at("xs"), nas::core::Json::array({1, 2, 3}));
-  EXPECT_EQ(s0.evaluator.config.at("metrics").at("valid_accuracy"), "valid-accuracy");
-  EXPECT_EQ(s0.evaluator.config.at("metrics").at("train_seconds"), "train-all-time");
-  EXPECT_FALSE(s0.evaluator.config.contains("plugin"));
+  EXPECT_EQ(s0.evaluator->name, "nas.evaluator.tabular");
+  EXPECT_EQ(s0.evaluator->path, "stage.0.evaluator");
+  EXPECT_EQ(s0.evaluator->config.at("table"), "t.csv");
+  EXPECT_EQ(s0.evaluator->config.at("xs"), nas::core::Json::array({1, 2, 3}));
+  EXPECT_EQ(s0.evaluator->config.at("metrics").at("valid_accuracy"), "valid-accuracy");
+  EXPECT_EQ(s0.evaluator->config.at("metrics").at("train_seconds"), "train-all-time");
+  EXPECT_FALSE(s0.evaluator->config.contains("plugin"));
 
   const auto &s1 = p.stages[1];
   EXPECT_EQ(s1.name, "retrain");
@@ -193,8 +193,8 @@ TEST(ParsePipeline, FullFileGivesTypedValues) {
   ASSERT_TRUE(s1.budget.simulated_seconds);
   EXPECT_DOUBLE_EQ(*s1.budget.simulated_seconds, 3600);
   EXPECT_EQ(s1.budget.time_metric, "train_seconds");
-  EXPECT_EQ(s1.evaluator.name, "nas.evaluator.train");
-  EXPECT_EQ(s1.evaluator.config.at("epochs"), 20);
+  EXPECT_EQ(s1.evaluator->name, "nas.evaluator.train");
+  EXPECT_EQ(s1.evaluator->config.at("epochs"), 20);
   EXPECT_EQ(s1.dedupe, "exact");
 
   EXPECT_EQ(p.execution.engine, "inline");
@@ -287,7 +287,7 @@ TEST(ParsePipeline, PositionsOfKeysAndValues) {
   expect_pos(gp.pos, at("{ plugin = \"nas.predictor.gp\""), "predictor table");
   expect_pos(gp.children[0].second.name_pos, at("\"nas.distance.hamming\""), "distance plugin");
 
-  const auto &ev = s0.evaluator;
+  const auto &ev = *s0.evaluator;
   expect_pos(ev.name_pos, at("\"nas.evaluator.tabular\""), "evaluator plugin value");
   expect_pos(ev.where("table"), at("table   ="), "table key");
   expect_pos(ev.where("metrics"), at("metrics = {"), "metrics key");
@@ -324,17 +324,16 @@ budget = { evaluations = 150 }
 strategy = { plugin = "nas.strategy.random" }
 evaluator = { plugin = "nas.evaluator.tabular", table = "t.csv" }
 )");
-  Pipeline p = parse_pipeline(file, {"stage.0.budget.evaluations=300",
-                                     "stage.0.strategy.plugin=nas.strategy.grid",
-                                     "experiment.seed=5", "experiment.name=renamed",
-                                     "stage.0.evaluator.shuffle=true",
-                                     "execution.trial_timeout=\"2m\""});
+  Pipeline p = parse_pipeline(
+      file, {"stage.0.budget.evaluations=300", "stage.0.strategy.plugin=nas.strategy.grid",
+             "experiment.seed=5", "experiment.name=renamed", "stage.0.evaluator.shuffle=true",
+             "execution.trial_timeout=\"2m\""});
   EXPECT_EQ(*p.stages[0].budget.evaluations, 300);
   EXPECT_EQ(p.stages[0].strategy->name, "nas.strategy.grid"); // a bare word is a string
-  EXPECT_EQ(p.seed, 5u);                                     // [experiment] was created
+  EXPECT_EQ(p.seed, 5u);                                      // [experiment] was created
   EXPECT_EQ(p.name, "renamed");
   EXPECT_EQ(p.output, "runs/renamed");
-  EXPECT_EQ(p.stages[0].evaluator.config.at("shuffle"), true);
+  EXPECT_EQ(p.stages[0].evaluator->config.at("shuffle"), true);
   EXPECT_DOUBLE_EQ(p.execution.trial_timeout, 120);
   // The file text is kept as written; overrides do not change it.
   EXPECT_EQ(p.text.find("renamed"), std::string::npos);
@@ -352,7 +351,8 @@ strategy = { plugin = "st" }
 evaluator = { plugin = "ev" }
 )");
   auto problems = problems_of([&] { parse_pipeline(file, {"experiment.seed=\"seven\""}); });
-  EXPECT_TRUE(any_contains(problems, "'seed' must be an integer, got a string")) << joined(problems);
+  EXPECT_TRUE(any_contains(problems, "'seed' must be an integer, got a string"))
+      << joined(problems);
 }
 
 // A problem in an overridden value names the override, and is reported once (no second,
@@ -368,8 +368,7 @@ budget = { evaluations = 150 }
 strategy = { plugin = "st" }
 evaluator = { plugin = "ev" }
 )");
-  auto problems =
-      problems_of([&] { parse_pipeline(file, {"stage.0.budget.evaluations=many"}); });
+  auto problems = problems_of([&] { parse_pipeline(file, {"stage.0.budget.evaluations=many"}); });
   EXPECT_TRUE(any_contains(problems, "'evaluations' must be an integer, got a string"))
       << joined(problems);
   EXPECT_TRUE(any_contains(problems, "stage.0.budget.evaluations")) << joined(problems);
@@ -415,7 +414,8 @@ trial_timeout = "soon"
     bool found = false;
     for (const auto &s : problems)
       found = found || (s.rfind(prefix, 0) == 0 && s.find(message) != std::string::npos);
-    EXPECT_TRUE(found) << "no problem '" << prefix << "..." << message << "' in\n" << joined(problems);
+    EXPECT_TRUE(found) << "no problem '" << prefix << "..." << message << "' in\n"
+                       << joined(problems);
   };
   has("-1", "seed must be 0 or more");
   has("colour", "unknown key 'colour' in [experiment]");
@@ -474,11 +474,11 @@ metrics = { zeta = "z", alpha = "a", mid = "m" }
 )");
   Pipeline p = parse_pipeline(file, {});
   std::vector<std::string> top;
-  for (const auto &[k, v] : p.stages[0].evaluator.config.items())
+  for (const auto &[k, v] : p.stages[0].evaluator->config.items())
     top.push_back(k);
   EXPECT_EQ(top, (std::vector<std::string>{"zz", "aa", "metrics"}));
 
-  nas::core::ConfigView view(p.stages[0].evaluator.config);
+  nas::core::ConfigView view(p.stages[0].evaluator->config);
   std::vector<std::string> keys;
   for (uint32_t i = 0; i < view.raw()->size(view.raw(), "metrics"); ++i) {
     char buf[64];

@@ -433,11 +433,21 @@ typedef struct nas_predictor_v1 {
  * training) run by the host like a trial. [serialized]
  * ------------------------------------------------------------------------------------- */
 
+/* A stage whose strategy offers it has no evaluator: the search is the stage's one trial
+ * (tag "one-shot search"), run in a worker with engine = "local", and the strategy's
+ * ask/tell are not used. The descriptor's `metrics` lists what the search reports, as an
+ * evaluator's does (the objective metric must be among them). */
 typedef struct nas_oneshot_v1 {
   uint32_t struct_size;
   /* Runs the search for `trial` (its arch is empty; ir_json is the supernet IR), writes the
-   * derived architecture to `choices` (room for n) and its metrics to `out`. Checkpoints go
-   * to trial->artifact_dir; trial->resume_from continues an interrupted search. */
+   * derived architecture to `choices` (room for n, the space's decisions) and its metrics to
+   * `out`. trial->artifact_dir is RUN_DIR/stages/<stage name>: checkpoints go there, and a
+   * later stage's plugins find what the search left there by the stage's name. After an
+   * interrupted session the search runs again with trial->resume_from = that same folder:
+   * continue from the last checkpoint found there, or start over when there is none. The
+   * derived architecture is canonicalized by the space (refused: the trial is invalid) and
+   * handed to a later stage's `from` like any top trial. Poll is_cancelled; report per
+   * epoch with host->report. */
   nas_status_t (*search)(nas_instance_t *self, const nas_trial_t *trial, int32_t *choices,
                          uint32_t n, nas_sink_t *out, nas_error_t *error);
 } nas_oneshot_v1_t;
