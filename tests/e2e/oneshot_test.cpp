@@ -254,10 +254,31 @@ int checkpointed_epoch(const std::string &run) {
   }
 }
 
-TEST(OneShot, KilledMidSearchResumesFromItsLastCheckpoint) {
+// In a worker, the search is held to trial_timeout like any trial.
+TEST(OneShot, SearchInAWorkerPastTrialTimeoutIsATimeout) {
   TempDir dir;
   std::string run = dir / "run";
   OneShotSetup s;
+  s.engine = "local";
+  s.epochs = 50;
+  s.sleep_ms = 100;
+  s.retrain = false;
+  std::string text = pipeline(s, run);
+  text.replace(text.find("engine = \"local\""), 16, "engine = \"local\"\ntrial_timeout = 1");
+  auto r = run_nas("run " + dir.write("pipeline.toml", text));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto search = only_trial(trials_by_id(run), "search");
+  EXPECT_EQ(search["status"], "timeout") << search;
+  EXPECT_LT(checkpointed_epoch(run), s.epochs);
+}
+
+class OneShotKilled : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(OneShotKilled, MidSearchItResumesFromItsLastCheckpoint) {
+  TempDir dir;
+  std::string run = dir / "run";
+  OneShotSetup s;
+  s.engine = GetParam();
   s.epochs = 6;
   s.sleep_ms = 150;
   std::string file = dir.write("pipeline.toml", pipeline(s, run));
@@ -280,5 +301,7 @@ TEST(OneShot, KilledMidSearchResumesFromItsLastCheckpoint) {
   EXPECT_EQ(search["metrics"].value("epochs_run_this_session", -1), s.epochs - resumed);
   expect_searched_then_retrained(run, s.epochs, resumed);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, OneShotKilled, ::testing::Values("inline", "local"));
 
 } // namespace
