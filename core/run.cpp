@@ -102,6 +102,7 @@ std::unique_ptr<RunResult> run_pipeline(const Pipeline &pipeline, const Assembly
   ProgressDisplay progress;
   run->on_report = [&](const std::string &path, int64_t step, const std::string &json) {
     store.add_report(run->current_trial, path, step, json);
+    store.commit(); // a long trial's reports (a one-shot search's epochs) survive a kill
   };
   for (size_t i = 0; i < pipeline.stages.size(); ++i) {
     auto row = rows.find(static_cast<int>(i));

@@ -546,8 +546,13 @@ private:
     if (!pending.empty())
       spdlog::info("stage '{}': resuming; {} trial(s) that were running run again", spec_.name,
                    pending.size());
-    for (auto &[id, p] : pending)
+    for (auto &[id, p] : pending) {
+      // A trial run again from scratch reports again from scratch; a one-shot search goes on
+      // from its checkpoint, so its reports so far stay (later steps replace their own).
+      if (!oneshot_)
+        c_.store.drop_reports(id);
       handle(id, std::move(p), /*rerun=*/true);
+    }
   }
 
   static Proposal proposal_of(const Json &logged) {

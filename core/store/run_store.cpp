@@ -91,8 +91,6 @@ void RunStore::open(const std::string &file, StoreMode mode) {
   }
   if (mode == StoreMode::create)
     create_schema();
-  if (mode == StoreMode::resume) // a trial that was running at the kill runs again: its
-    db_->exec("DELETE FROM reports WHERE trial NOT IN (SELECT id FROM trials)"); // reports too
   prepare_statements();
 }
 
@@ -126,6 +124,11 @@ void RunStore::prepare_statements() {
       db_->prepare("INSERT OR REPLACE INTO trials VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   insert_report_ =
       std::make_unique<sql::Statement>(db_->prepare("INSERT INTO reports VALUES(?,?,?,?)"));
+  // A one-shot search run again after a kill continues from its checkpoint and reports the
+  // steps after it again: each report replaces those of the same trial at its step and
+  // later, so the store keeps one report per step.
+  drop_later_reports_ = std::make_unique<sql::Statement>(
+      db_->prepare("DELETE FROM reports WHERE trial = ? AND source = ? AND step >= ?"));
   insert_log_ =
       std::make_unique<sql::Statement>(db_->prepare("INSERT INTO log VALUES(?,?,?,?,?)"));
   begin_ = std::make_unique<sql::Statement>(db_->prepare("BEGIN"));
@@ -138,6 +141,7 @@ void RunStore::prepare_statements() {
 void RunStore::close() {
   insert_trial_.reset();
   insert_report_.reset();
+  drop_later_reports_.reset();
   insert_log_.reset();
   begin_.reset();
   commit_.reset();
@@ -264,7 +268,14 @@ void RunStore::add_trial(const TrialRecord &t, int worker) {
 void RunStore::add_report(int64_t trial, const std::string &source, int64_t step,
                           const std::string &json) {
   begin();
+  drop_later_reports_->bind(1, trial).bind(2, source).bind(3, step).run();
   insert_report_->bind(1, trial).bind(2, source).bind(3, step).bind(4, json).run();
+}
+
+void RunStore::drop_reports(int64_t trial) {
+  begin();
+  auto drop = db_->prepare("DELETE FROM reports WHERE trial = ?");
+  drop.bind(1, trial).run();
 }
 
 int64_t RunStore::log(int stage, const std::string &kind, int64_t trial,

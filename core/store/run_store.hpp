@@ -59,7 +59,11 @@ public:
   void set_plugin(const std::string &path, const std::string &name, const std::string &version,
                   const std::string &file);
   void add_trial(const TrialRecord &trial, int worker);
+  // Replaces the trial's reports from `source` at `step` and later (those of a session that
+  // ran it further before a kill).
   void add_report(int64_t trial, const std::string &source, int64_t step, const std::string &json);
+  // Forgets a trial's reports: it runs again from the start.
+  void drop_reports(int64_t trial);
   int64_t log(int stage, const std::string &kind, int64_t trial, const std::string &detail);
   void add_snapshot(int stage, int64_t seq, const std::string &state);
   void set_stage(const StageRow &row);
@@ -90,7 +94,8 @@ private:
   std::string copy_dir_; // read mode in a read-only folder with a WAL: where the copy is
   Durability durability_;
   std::unique_ptr<sql::Database> db_;
-  std::unique_ptr<sql::Statement> insert_trial_, insert_report_, insert_log_, begin_, commit_;
+  std::unique_ptr<sql::Statement> insert_trial_, insert_report_, drop_later_reports_, insert_log_,
+      begin_, commit_;
   bool in_transaction_ = false;
   int64_t next_seq_ = 1;
 };
