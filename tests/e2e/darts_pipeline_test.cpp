@@ -23,7 +23,8 @@ const std::string kShrunk =
     " --set stage.0.strategy.epochs=1 --set stage.0.strategy.train_images=1000"
     " --set stage.0.strategy.valid_images=500 --set stage.0.strategy.batch_size=50"
     " --set stage.1.evaluator.train_images=500 --set stage.1.evaluator.valid_images=500"
-    " --set stage.1.evaluator.epochs=1 --set stage.1.evaluator.latency=false";
+    " --set stage.1.evaluator.epochs=1 --set stage.1.evaluator.latency=false"
+    " --set stage.0.strategy.threads=1 --set stage.1.evaluator.threads=1";
 
 void expect_search_then_retrain(const std::string &config, const std::string &extra,
                                 size_t alpha_groups, const std::string &string_start) {

@@ -28,6 +28,7 @@ DartsConfig read_darts_config(const Config &config, const std::string &config_di
   c.order = static_cast<Order>(pick(config, "order", {"first", "second"}));
   c.skip_cap = int_at_least(config, "skip_cap", c.skip_cap, -1);
   c.stop_at_skips = int_at_least(config, "stop_at_skips", c.stop_at_skips, 0);
+  c.allow_none = config.get_bool("allow_none", c.allow_none);
   c.threads = int_at_least(config, "threads", c.threads, 0);
   c.device = std::vector<std::string>{"cpu", "cuda", "auto"}[pick(config, "device",
                                                                    {"cpu", "cuda", "auto"})];
@@ -65,6 +66,9 @@ const char *darts_config_schema() {
       R"j(skip_connect per derived cell (weakest replaced); -1: no cap"},)j"
       R"j( "stop_at_skips": {"type": "int", "default": 0, "help": "end the search after an )j"
       R"j(epoch whose derived cell has this many skip_connect (DARTS+); 0: never"},)j"
+      R"j( "allow_none": {"type": "bool", "default": false, "help": "spaces whose )j"
+      R"j(decisions pick an edge's op (NB201): let `none` win an edge, as NB201's DARTS )j"
+      R"j(baseline does (it can disconnect the cell)"},)j"
       R"j( "threads": {"type": "int", "default": 0, "help": "torch threads; 0: the host's )j"
       R"j(NAS_NUM_THREADS, else torch's default"},)j"
       R"j( "device": {"type": "string", "default": "cpu", "help": "cpu, cuda or auto"}})j";

@@ -26,6 +26,7 @@ struct DartsConfig {
   Order order = Order::first;
   int64_t skip_cap = -1;      // at most this many skip_connect per derived cell; -1 = no cap
   int64_t stop_at_skips = 0;  // end the search once a derived cell has this many; 0 = never
+  bool allow_none = false;    // decisions form: `none` may win an edge
   int64_t threads = 0;        // 0 = NAS_NUM_THREADS, else torch's default
   std::string device = "cpu"; // cpu, cuda or auto
 };

@@ -91,12 +91,13 @@ public:
     plan.resume_from = trial.resume_from;
     plan.end_of_epoch = [&](int64_t epoch, const std::vector<GroupWeights> &groups,
                             nlohmann::json &report) {
-      Derived derived = derive(groups, static_cast<int>(config_.skip_cap));
+      Derived derived =
+          derive(groups, static_cast<int>(config_.skip_cap), config_.allow_none);
       report["skip_connections"] = derived.max_skips();
       report["architecture"] = space().to_string(to_choices(derived, space()));
       // DARTS+: skips crowding the cell mean the search is collapsing; the cap (if any)
       // already applies, so count them before it.
-      int uncapped = derive(groups).max_skips();
+      int uncapped = derive(groups, -1, config_.allow_none).max_skips();
       if (config_.stop_at_skips > 0 && uncapped >= config_.stop_at_skips) {
         host().info("DARTS: stopping after epoch " + std::to_string(epoch) + ": the derived cell "
                     "has " + std::to_string(uncapped) + " skip_connect (stop_at_skips = " +
@@ -114,7 +115,7 @@ public:
     SearchOutcome out = run_search(plan);
     Derived derived;
     try {
-      derived = derive(out.groups, static_cast<int>(config_.skip_cap));
+      derived = derive(out.groups, static_cast<int>(config_.skip_cap), config_.allow_none);
     } catch (const std::invalid_argument &e) {
       throw Failed(std::string("cannot derive an architecture: ") + e.what());
     }

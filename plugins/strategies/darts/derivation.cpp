@@ -36,11 +36,15 @@ struct Pick {
 // One derivation with `struck` options excluded: the picked option of each group that is
 // kept (all groups in the decisions form; two per node in the cells form).
 std::vector<Pick> pick_all(const std::vector<GroupWeights> &groups, bool cells_form,
-                           const Struck &struck) {
+                           bool allow_none, const Struck &struck) {
   std::vector<Pick> picks;
   if (!cells_form) {
-    for (size_t g = 0; g < groups.size(); ++g)
-      picks.push_back({g, best_option(groups[g], g, false, struck)});
+    for (size_t g = 0; g < groups.size(); ++g) {
+      int best = best_option(groups[g], g, !allow_none, struck);
+      if (best < 0) // an entry whose only option is `none`
+        best = best_option(groups[g], g, false, struck);
+      picks.push_back({g, best});
+    }
     return picks;
   }
   std::map<std::pair<std::string, int>, std::vector<size_t>> incoming; // (cell, node) -> groups
@@ -74,7 +78,7 @@ int Derived::max_skips() const {
   return most;
 }
 
-Derived derive(const std::vector<GroupWeights> &groups, int skip_cap) {
+Derived derive(const std::vector<GroupWeights> &groups, int skip_cap, bool allow_none) {
   size_t free = 0;
   for (const auto &g : groups) {
     if (g.options.size() != g.weights.size() || g.options.empty())
@@ -95,7 +99,7 @@ Derived derive(const std::vector<GroupWeights> &groups, int skip_cap) {
 
   Struck struck;
   while (true) {
-    std::vector<Pick> picks = pick_all(groups, cells_form, struck);
+    std::vector<Pick> picks = pick_all(groups, cells_form, allow_none, struck);
     // The weakest chosen skip_connect of each cell over the cap is struck off.
     std::map<std::string, std::vector<Pick>> skips;
     for (const Pick &p : picks)

@@ -2,7 +2,8 @@
 //
 // Two forms, as the supernet's groups say:
 // - every group names a decision of the space (NB201, NAS-Bench-Macro): each decision gets
-//   the option of largest weight, `none` included (NB201's DARTS derivation);
+//   the option of largest weight other than `none`, or of all with `allow_none` (NB201's
+//   own DARTS baseline, which can disconnect the cell from its input);
 // - free groups (decision -1) on the edges of two-input cells (the DARTS space): each
 //   intermediate node keeps its two strongest incoming edges, an edge's strength being its
 //   largest weight other than `none`, with that op (DARTS' genotype()).
@@ -41,7 +42,8 @@ struct Derived {
 
 // Throws std::invalid_argument when the groups mix the two forms, a free group is not a
 // cell edge, or a node has fewer than two candidate edges.
-Derived derive(const std::vector<GroupWeights> &groups, int skip_cap = -1);
+Derived derive(const std::vector<GroupWeights> &groups, int skip_cap = -1,
+               bool allow_none = false);
 
 // The cells form as DARTS prints a genotype (cells "normal" and "reduce", nodes from 2):
 // Genotype(normal=[('sep_conv_3x3', 0), ...], normal_concat=range(2, 6), reduce=[...], ...).

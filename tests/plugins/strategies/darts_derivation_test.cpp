@@ -59,7 +59,7 @@ void set_weight(std::vector<GroupWeights> &groups, const std::string &cell, int 
   FAIL() << "no edge " << from << "->" << to;
 }
 
-TEST(DartsDerivation, Nb201TakesTheLargestWeightPerEdgeNoneIncluded) {
+TEST(DartsDerivation, Nb201TakesTheLargestWeightPerEdge) {
   std::vector<GroupWeights> groups;
   groups.push_back(nb201_edge(0, {0.1, 0.1, 0.2, 0.5, 0.1}));  // nor_conv_3x3
   groups.push_back(nb201_edge(1, {0.6, 0.1, 0.1, 0.1, 0.1}));  // none wins here
@@ -67,16 +67,23 @@ TEST(DartsDerivation, Nb201TakesTheLargestWeightPerEdgeNoneIncluded) {
   groups.push_back(nb201_edge(3, {0.1, 0.1, 0.1, 0.1, 0.6}));  // avg_pool_3x3
   groups.push_back(nb201_edge(4, {0.1, 0.1, 0.6, 0.1, 0.1}));  // nor_conv_1x1
   groups.push_back(nb201_edge(5, {0.1, 0.45, 0.1, 0.25, 0.1})); // skip_connect
+  // `none` does not win an edge by default (edge 1 takes its next best: skip_connect, the
+  // first of the 0.1s); with allow_none it does, as NB201's own DARTS baseline.
   Derived d = derive(groups);
-  EXPECT_EQ(d.options, (std::map<int, int>{{0, 3}, {1, 0}, {2, 1}, {3, 4}, {4, 2}, {5, 1}}));
-  EXPECT_EQ(d.skips.at("nb201"), 2);
+  EXPECT_EQ(d.options, (std::map<int, int>{{0, 3}, {1, 1}, {2, 1}, {3, 4}, {4, 2}, {5, 1}}));
+  Derived with_none = derive(groups, -1, /*allow_none=*/true);
+  EXPECT_EQ(with_none.options,
+            (std::map<int, int>{{0, 3}, {1, 0}, {2, 1}, {3, 4}, {4, 2}, {5, 1}}));
+  EXPECT_EQ(d.skips.at("nb201"), 3);
+  EXPECT_EQ(with_none.skips.at("nb201"), 2);
+  // The skip cap, on the allow_none derivation.
   // A cap of 1 replaces the weaker skip (edge 5: 0.45 < 0.5) by its next best op.
-  Derived capped = derive(groups, 1);
+  Derived capped = derive(groups, 1, true);
   EXPECT_EQ(capped.options.at(2), 1);
   EXPECT_EQ(capped.options.at(5), 3);
   EXPECT_EQ(capped.skips.at("nb201"), 1);
   // A cap of 0 leaves no skip at all.
-  Derived none = derive(groups, 0);
+  Derived none = derive(groups, 0, true);
   EXPECT_EQ(none.options.at(2), 2);
   EXPECT_EQ(none.skips.count("nb201"), 0u);
 }

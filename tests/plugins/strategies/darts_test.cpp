@@ -175,7 +175,7 @@ fs::path fresh_dir(const std::string &name) {
 }
 
 const Json kSlice = {{"train_images", 1000}, {"valid_images", 200}, {"batch_size", 50},
-                     {"threads", 2}};
+                     {"threads", 1}};
 
 Json with(Json config, const Json &more) {
   config.update(more);
