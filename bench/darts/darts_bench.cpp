@@ -14,7 +14,8 @@
 //       otherwise: SGD 0.025 cosine to 0.001, momentum 0.9, weight decay 3e-4, clip 5; Adam
 //       3e-4 on the alphas); prints one JSON line. steps_s runs from the first step (the first
 //       `cancelled` check, after the data tensors and the supernet are built) to the last
-//       step's progress call; valid_s is the end-of-epoch validation pass after it.
+//       step's progress call (steps_cpu_s: the process's CPU time over the same span);
+//       valid_s is the end-of-epoch validation pass after it.
 #include "instance.hpp" // core/
 #include "registry.hpp"
 #include "run_context.hpp"
@@ -32,6 +33,7 @@
 #include <torch/torch.h>
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -47,6 +49,14 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 namespace {
+
+// CPU seconds of the whole process (all threads): less sensitive than wall time to the other
+// jobs on a shared machine.
+double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 constexpr uint64_t kSeed = 1;
 constexpr int64_t kBatch = 64;
@@ -125,6 +135,7 @@ int search(const std::string &ir_path, int threads, int64_t train, int64_t valid
     params += p.numel();
 
   Clock::time_point first_step{}, last_step{}, reported{};
+  double first_cpu = 0, last_cpu = 0;
   bool started = false;
   nas::darts_search::SearchPlan plan;
   plan.config = &config;
@@ -135,11 +146,15 @@ int search(const std::string &ir_path, int threads, int64_t train, int64_t valid
     if (!started) {
       started = true;
       first_step = Clock::now();
+      first_cpu = cpu_seconds();
     }
     return false;
   };
   // Called after a step's weight update (every 10th and the last): the last call ends the steps.
-  plan.progress = [&](double, double, const std::string &) { last_step = Clock::now(); };
+  plan.progress = [&](double, double, const std::string &) {
+    last_step = Clock::now();
+    last_cpu = cpu_seconds();
+  };
   plan.report = [&](int64_t, const std::string &) { reported = Clock::now(); };
   const auto out = nas::darts_search::run_search(plan);
   const double steps_s = std::chrono::duration<double>(last_step - first_step).count();
@@ -154,6 +169,7 @@ int search(const std::string &ir_path, int threads, int64_t train, int64_t valid
                     {"valid_images", valid},
                     {"steps", steps},
                     {"steps_s", steps_s},
+                    {"steps_cpu_s", last_cpu - first_cpu},
                     {"valid_s", valid_s},
                     // training images per second (each step also runs a validation batch)
                     {"images_per_s", static_cast<double>(steps * kBatch) / steps_s},
