@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 namespace nas::cli {
 
@@ -55,6 +56,27 @@ ShownRun read_run(const std::string &run_dir, const po::variables_map &vm, bool 
   return run;
 }
 
+// Every stored report of the run's trials (of one stage with --stage), as JSON lines.
+void print_reports(const std::string &run_dir, const po::variables_map &vm) {
+  ShownRun run = read_run(run_dir, vm, false, 0);
+  std::map<int64_t, const core::TrialRecord *> shown;
+  for (const auto *t : run.shown)
+    shown[t->id] = t;
+  core::RunStore store(run_dir, core::StoreMode::read);
+  for (const auto &r : store.reports()) {
+    auto t = shown.find(r.trial);
+    if (t == shown.end())
+      continue;
+    std::cout << core::Json{{"trial", r.trial},
+                            {"stage", t->second->stage},
+                            {"source", r.source},
+                            {"step", r.step},
+                            {"metrics", r.metrics}}
+                     .dump()
+              << "\n";
+  }
+}
+
 } // namespace
 
 int cmd_results(const Args &args) {
@@ -64,19 +86,24 @@ int cmd_results(const Args &args) {
       "format,f", po::value<std::string>()->default_value("table"), "table, csv, json or jsonl")(
       "top,k", po::value<long>(),
       "only the K best trials, best first (table default: 10; 0 = all)")(
-      "stage", po::value<std::string>(), "only this stage's trials");
+      "stage", po::value<std::string>(), "only this stage's trials")(
+      "reports", "the trials' intermediate reports instead (per-epoch curves, a one-shot "
+                 "search's alphas), one JSON object per line");
   options.add(common_options());
   po::positional_options_description positional;
   positional.add("run_dir", -1);
   po::variables_map vm = parse(args, options, positional);
   if (vm.count("help")) {
-    print_help("results RUN_DIR... [--format table|csv|json|jsonl] [--top K] [--stage NAME]",
+    print_help("results RUN_DIR... [--format table|csv|json|jsonl] [--top K] [--stage NAME]\n"
+               "       nas results RUN_DIR --reports [--stage NAME]",
                "Shows a run's trials. The table lists the best first; csv, json and jsonl list\n"
                "every trial in id order unless --top is given. json is one object\n"
                "{\"trials\": [{\"id\", \"stage\", \"choices\", \"canonical\", \"fidelity\",\n"
                "\"status\", \"metrics\", \"objective\", ...}]} (objective: maximized; null when\n"
                "the trial has none). Several runs (table only): one table with a run column,\n"
-               "each run's best first, e.g. a search beside its baseline.",
+               "each run's best first, e.g. a search beside its baseline.\n"
+               "--reports prints what trials reported while they ran, one line each:\n"
+               "{\"trial\", \"stage\", \"source\", \"step\", \"metrics\"}, by trial and step.",
                options);
     return 0;
   }
@@ -89,6 +116,12 @@ int cmd_results(const Args &args) {
   if (run_dirs.size() > 1 && format != "table")
     throw core::UsageError("several runs are shown as one table; --format " + format +
                            " takes one run");
+  if (vm.count("reports")) {
+    if (run_dirs.size() > 1)
+      throw core::UsageError("--reports takes one run");
+    print_reports(run_dirs.front(), vm);
+    return 0;
+  }
   long top = vm.count("top") ? vm["top"].as<long>() : (format == "table" ? 10 : 0);
   bool best_first = format == "table" || vm.count("top");
 

@@ -307,6 +307,14 @@ void RunStore::set_stage(const StageRow &row) {
       .run();
 }
 
+std::vector<ReportRow> RunStore::reports() {
+  std::vector<ReportRow> out;
+  auto s = db_->prepare("SELECT trial, source, step, metrics FROM reports ORDER BY trial, step");
+  while (s.step())
+    out.push_back({s.integer(0), s.text(1), s.integer(2), Json::parse(s.text(3))});
+  return out;
+}
+
 std::vector<TrialRecord> RunStore::trials() {
   std::vector<TrialRecord> out;
   auto s = db_->prepare("SELECT id, stage, choices, canonical, key, fidelity, repeat, seed, tag, "

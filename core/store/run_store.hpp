@@ -25,6 +25,14 @@ enum class Durability { normal, full }; // normal survives a killed host, full a
 // - read: an existing store, never written to, also on read-only media.
 enum class StoreMode { create, resume, read };
 
+// An intermediate result a plugin reported during a trial (an epoch's accuracy, alphas).
+struct ReportRow {
+  int64_t trial = 0;
+  std::string source; // the reporting instance's pipeline path
+  int64_t step = 0;
+  Json metrics;
+};
+
 struct LogEntry {
   int64_t seq = 0;
   int stage = 0;
@@ -71,6 +79,7 @@ public:
   void commit();
 
   std::vector<TrialRecord> trials();
+  std::vector<ReportRow> reports(); // by trial, then step
   std::vector<LogEntry> log_after(int stage, int64_t seq);
   // The newest snapshot of `stage`: {seq it follows, state}.
   std::optional<std::pair<int64_t, std::string>> last_snapshot(int stage);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -55,6 +56,15 @@ void expect_search_then_retrain(const std::string &config, const std::string &ex
   EXPECT_EQ(report["alphas"].size(), alpha_groups);
   EXPECT_EQ(report["architecture"], search["canonical"]);
   EXPECT_TRUE(fs::is_regular_file(fs::path(run) / "stages" / "search" / "search.pt"));
+
+  // What a user reads the alphas' history with.
+  auto shown = run_nas("results " + run + " --reports --stage search");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  auto line = nlohmann::json::parse(shown.out.substr(0, shown.out.find('\n')));
+  EXPECT_EQ(line["trial"], search["id"]);
+  EXPECT_EQ(line["step"], 1);
+  EXPECT_EQ(line["metrics"]["alphas"].size(), alpha_groups);
+  EXPECT_EQ(std::count(shown.out.begin(), shown.out.end(), '\n'), 1) << shown.out;
 }
 
 TEST(DartsPipeline, Nb201SupernetSearchesThenRetrainsTheDerivedCell) {
