@@ -23,7 +23,7 @@ const std::string kShrunk =
     " --set stage.0.strategy.valid_images=200 --set stage.0.strategy.batch_size=50"
     " --set stage.0.strategy.rank_samples=3 --set stage.0.strategy.calibration_batches=2"
     " --set stage.1.budget.evaluations=4 --set stage.1.evaluator.calibration_batches=2"
-    " --set stage.1.evaluator.batch_size=50"
+    " --set stage.1.evaluator.batch_size=50 --set stage.1.evaluator.valid_images=200"
     " --set stage.2.evaluator.train_images=500 --set stage.2.evaluator.valid_images=200"
     " --set stage.2.evaluator.epochs=1 --set stage.2.evaluator.latency=false";
 
