@@ -97,6 +97,22 @@ TEST(StandardOps, BehaveAsDocumented) {
   // padding not counted: a constant image stays constant, corners included
   const torch::Tensor ones = torch::ones({1, 4, 5, 5});
   EXPECT_TRUE(torch::allclose(make("avg_pool_3x3", 4, 4, 1).forward(ones), ones));
+  // It is AvgPool2d(3, padding 1, count_include_pad false), computed as a convolution: equal
+  // at both strides, odd and even sizes, forward and backward, and with a changed size.
+  for (int stride : {1, 2}) {
+    auto pool = make("avg_pool_3x3", 3, 3, stride); // one module: its cached counts follow
+    pool.ptr()->train(); // the convolution form (eval mode is the plain pool)
+    for (int size : {5, 6, 7}) {
+      torch::AutoGradMode with_gradients(true);
+      torch::Tensor in = torch::randn({2, 3, size, size}, torch::requires_grad());
+      torch::Tensor ours = pool.forward(in);
+      torch::Tensor reference = torch::avg_pool2d(in, 3, stride, 1, false, false);
+      EXPECT_TRUE(torch::allclose(ours, reference, 1e-5, 1e-6)) << stride << " " << size;
+      auto g_ours = torch::autograd::grad({ours.sum()}, {in})[0];
+      auto g_ref = torch::autograd::grad({reference.sum()}, {in})[0];
+      EXPECT_TRUE(torch::allclose(g_ours, g_ref, 1e-5, 1e-6)) << stride << " " << size;
+    }
+  }
   EXPECT_TRUE(torch::equal(make("max_pool_3x3", 4, 4, 1).forward(x),
                            torch::max_pool2d(x, 3, 1, 1)));
   // MBConv adds its input at stride 1 with unchanged channels: zero the last BN's scale and
