@@ -230,6 +230,52 @@ private:
   const nas_evaluator_v1_t *vt_;
 };
 
+// One whole one-shot search (extension nas.oneshot/1) as the host runs it: the space's
+// supernet IR, the stage folder, a seed; per-epoch reports collected, and the run cancelled
+// once a report of step `cancel_after_step` or later arrives (0: never).
+struct OneShotSearch {
+  CallResult result;
+  Choices choices;
+  Json metrics; // null unless ok
+  std::vector<Json> reports;
+};
+
+inline OneShotSearch run_oneshot(core::RunContext &run, core::Instance &strategy,
+                                 const SpaceRef &space, uint64_t seed, const std::string &dir,
+                                 const std::string &resume_from = "",
+                                 int64_t cancel_after_step = 0) {
+  OneShotSearch out;
+  run.cancelled = false;
+  run.on_report = [&](const std::string &, int64_t step, const std::string &json) {
+    out.reports.push_back(Json::parse(json));
+    if (cancel_after_step > 0 && step >= cancel_after_step)
+      run.cancelled = true;
+  };
+  const auto *vt = strategy.interface<nas_oneshot_v1_t>(NAS_ONESHOT_V1);
+  if (!vt)
+    throw std::runtime_error(strategy.descriptor().name + " offers no " NAS_ONESHOT_V1);
+  const std::string supernet = space.supernet_ir();
+  nas_trial_t t{};
+  t.struct_size = sizeof t;
+  t.id = 1;
+  t.canonical = "";
+  t.ir_json = supernet.c_str();
+  t.seed = seed;
+  t.artifact_dir = dir.c_str();
+  t.resume_from = resume_from.c_str();
+  t.tag = "";
+  out.choices.assign(space.num_decisions(), -1);
+  nas::detail::StringSink sink;
+  nas_error_t e = core::make_error();
+  out.result = detail::result_of(vt->search(strategy.raw(), &t, out.choices.data(),
+                                            static_cast<uint32_t>(out.choices.size()), &sink, &e),
+                                 e);
+  if (out.result.ok())
+    out.metrics = Json::parse(sink.text);
+  run.on_report = nullptr;
+  return out;
+}
+
 // ---- The harness --------------------------------------------------------------------------
 
 class Harness {

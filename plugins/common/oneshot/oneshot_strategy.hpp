@@ -3,8 +3,12 @@
 // call like a trial and never asks or tells, so ask and tell here only say so.
 #pragma once
 
+#include "../training/training_data.hpp"
+
+#include <nas/ir.hpp>
 #include <nas/plugin.hpp>
 
+#include <memory>
 #include <string>
 
 namespace nas::oneshot {
@@ -27,6 +31,25 @@ public:
       R"({"space": {"kind": "space", "required": true, "help": "the space whose supernet is searched"}})";
 
 protected:
+  // The trial's supernet IR; nas::Failed when it is not valid.
+  static ir::Network supernet_of(const Trial &trial) {
+    try {
+      return ir::read(trial.ir_json);
+    } catch (const ir::Error &e) {
+      throw Failed(std::string("the trial's supernet IR is not valid: ") + e.what());
+    }
+  }
+
+  // The data, read at the first search (not at create: the host creates strategies it never
+  // runs), checked against the supernet's input and classes.
+  const training::TrainingData &data_for(const ir::Network &supernet,
+                                         const training::DataConfig &config) {
+    if (!data_)
+      data_ = std::make_unique<training::TrainingData>(training::load_training_data(config));
+    training::check_network_input(supernet, *data_, config.dataset);
+    return *data_;
+  }
+
   // The bound space; throws nas::Failed when the host bound none.
   const SpaceRef &space() const {
     if (!space_)
@@ -36,6 +59,7 @@ protected:
 
 private:
   SpaceRef space_;
+  std::unique_ptr<training::TrainingData> data_;
 };
 
 } // namespace nas::oneshot

@@ -38,6 +38,22 @@ TrainingData load_training_data(const DataConfig &config) {
   return out;
 }
 
+ir::Network architecture_of(const Trial &trial, const std::string &evaluator) {
+  if (trial.ir_json.empty())
+    throw InvalidArch("the trial carries no network IR (the space gives none): " + evaluator +
+                      " needs a space with to_ir");
+  ir::Network network;
+  try {
+    network = ir::read(trial.ir_json);
+  } catch (const ir::Error &e) {
+    throw InvalidArch(std::string("the trial's network IR is not valid: ") + e.what());
+  }
+  if (network.supernet)
+    throw InvalidArch("the trial's IR is a supernet (options on its edges); " + evaluator +
+                      " takes one architecture");
+  return network;
+}
+
 void check_network_input(const ir::Network &network, const TrainingData &data,
                          const std::string &dataset) {
   const data::ImageSet &set = data.train;

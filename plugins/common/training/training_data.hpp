@@ -22,6 +22,10 @@ struct TrainingData {
 // Throws ConfigError ("data_root" or "dataset") when the dataset cannot be read.
 TrainingData load_training_data(const DataConfig &config);
 
+// The one architecture a trial carries (its network IR) for the evaluator named `evaluator`;
+// nas::InvalidArch when there is none, it is not valid, or it is a supernet.
+ir::Network architecture_of(const Trial &trial, const std::string &evaluator);
+
 // Throws nas::InvalidArch unless the network's input is the data's image shape and its
 // classes the data's (`dataset` names the data in the message).
 void check_network_input(const ir::Network &network, const TrainingData &data,

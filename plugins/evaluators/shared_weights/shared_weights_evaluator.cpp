@@ -6,6 +6,7 @@
 #include "supernet_scorer.hpp"
 
 #include "../../common/oneshot/supernet_files.hpp"
+#include "../../common/training/training_data.hpp"
 
 #include <nas/ir.hpp>
 #include <nas/plugin.hpp>
@@ -41,18 +42,7 @@ public:
 
   std::string evaluate(const Trial &trial) override {
     const auto started = std::chrono::steady_clock::now();
-    if (trial.ir_json.empty())
-      throw InvalidArch("the trial carries no network IR (the space gives none): "
-                        "nas.evaluator.shared_weights needs a space with to_ir");
-    ir::Network network;
-    try {
-      network = ir::read(trial.ir_json);
-    } catch (const ir::Error &e) {
-      throw InvalidArch(std::string("the trial's network IR is not valid: ") + e.what());
-    }
-    if (network.supernet)
-      throw InvalidArch("the trial's IR is a supernet; nas.evaluator.shared_weights scores one "
-                        "architecture");
+    const ir::Network network = training::architecture_of(trial, "nas.evaluator.shared_weights");
     const double accuracy = scorer().score(network);
     nlohmann::json metrics = {
         {"valid_accuracy", accuracy},

@@ -64,18 +64,7 @@ public:
   }
 
   std::string evaluate(const Trial &trial) override {
-    if (trial.ir_json.empty())
-      throw InvalidArch("the trial carries no network IR (the space gives none): "
-                        "nas.evaluator.train needs a space with to_ir");
-    ir::Network network;
-    try {
-      network = ir::read(trial.ir_json);
-    } catch (const ir::Error &e) {
-      throw InvalidArch(std::string("the trial's network IR is not valid: ") + e.what());
-    }
-    if (network.supernet)
-      throw InvalidArch("the trial's IR is a supernet (options on its edges); "
-                        "nas.evaluator.train trains one architecture");
+    const ir::Network network = training::architecture_of(trial, "nas.evaluator.train");
     training::check_network_input(network, data_, config_.data.dataset);
 
     TrialPlan plan;

@@ -2,8 +2,6 @@
 
 #include "../../common/training/config_checks.hpp"
 
-#include <nas/torch/runtime.hpp>
-
 namespace nas::darts_search {
 
 using training::int_at_least;
@@ -16,25 +14,13 @@ DartsConfig read_darts_config(const Config &config, const std::string &config_di
   defaults.train_images = 5000;
   defaults.valid_images = 5000;
   c.data = training::read_data_config(config, config_dir, defaults);
-  c.epochs = int_at_least(config, "epochs", c.epochs, 1);
-  c.batch_size = int_at_least(config, "batch_size", c.batch_size, 2);
-  c.lr = number_in(config, "lr", c.lr, 0, -1, true);
-  c.lr_min = number_in(config, "lr_min", c.lr_min, 0, c.lr);
-  c.momentum = number_in(config, "momentum", c.momentum, 0, 1);
-  c.weight_decay = number_in(config, "weight_decay", c.weight_decay, 0, -1);
-  c.grad_clip = number_in(config, "grad_clip", c.grad_clip, 0, -1);
+  static_cast<oneshot::WeightTraining &>(c) = oneshot::read_weight_training(config);
   c.alpha_lr = number_in(config, "alpha_lr", c.alpha_lr, 0, -1, true);
   c.alpha_weight_decay = number_in(config, "alpha_weight_decay", c.alpha_weight_decay, 0, -1);
   c.order = static_cast<Order>(pick(config, "order", {"first", "second"}));
   c.skip_cap = int_at_least(config, "skip_cap", c.skip_cap, -1);
   c.stop_at_skips = int_at_least(config, "stop_at_skips", c.stop_at_skips, 0);
   c.allow_none = config.get_bool("allow_none", c.allow_none);
-  c.threads = int_at_least(config, "threads", c.threads, 0);
-  c.device = std::vector<std::string>{"cpu", "cuda", "auto"}[pick(config, "device",
-                                                                   {"cpu", "cuda", "auto"})];
-  if (c.device == "cuda" && !nas::torch::cuda_available())
-    throw ConfigError("device", "'device' is \"cuda\", but this libtorch sees no CUDA device "
-                                "(a CPU-only build, or no GPU); use \"cpu\" or \"auto\"");
   if (c.batch_size > c.data.train_images || c.batch_size > c.data.valid_images)
     throw ConfigError("batch_size", "'batch_size' (" + std::to_string(c.batch_size) +
                                         ") is larger than train_images or valid_images");
@@ -44,17 +30,7 @@ DartsConfig read_darts_config(const Config &config, const std::string &config_di
 const char *darts_config_schema() {
   static const std::string schema =
       "{" + training::data_config_schema(5000, 5000) + "," +
-      R"j( "epochs": {"type": "int", "default": 10, "help": "search epochs (one pass over )j"
-      R"j(train_images each)"},)j"
-      R"j( "batch_size": {"type": "int", "default": 64, "help": "images per weight step and )j"
-      R"j(per architecture step"},)j"
-      R"j( "lr": {"type": "double", "default": 0.025, "help": "weights: SGD rate at the start )j"
-      R"j((cosine down to lr_min)"},)j"
-      R"j( "lr_min": {"type": "double", "default": 0.001, "help": "weights: rate at the end"},)j"
-      R"j( "momentum": {"type": "double", "default": 0.9, "help": "weights: SGD momentum"},)j"
-      R"j( "weight_decay": {"type": "double", "default": 0.0003, "help": "weights: L2"},)j"
-      R"j( "grad_clip": {"type": "double", "default": 5, "help": "weights: max gradient )j"
-      R"j(norm; 0: none"},)j"
+      oneshot::weight_training_schema() + "," +
       R"j( "alpha_lr": {"type": "double", "default": 0.0003, "help": "architecture )j"
       R"j(parameters: Adam rate (betas 0.5, 0.999)"},)j"
       R"j( "alpha_weight_decay": {"type": "double", "default": 0.001, "help": "architecture )j"
@@ -68,10 +44,7 @@ const char *darts_config_schema() {
       R"j(epoch whose derived cell has this many skip_connect (DARTS+); 0: never"},)j"
       R"j( "allow_none": {"type": "bool", "default": false, "help": "spaces whose )j"
       R"j(decisions pick an edge's op (NB201): let `none` win an edge, as NB201's DARTS )j"
-      R"j(baseline does (it can disconnect the cell)"},)j"
-      R"j( "threads": {"type": "int", "default": 0, "help": "torch threads; 0: the host's )j"
-      R"j(NAS_NUM_THREADS, else torch's default"},)j"
-      R"j( "device": {"type": "string", "default": "cpu", "help": "cpu, cuda or auto"}})j";
+      R"j(baseline does (it can disconnect the cell)"}})j";
   return schema.c_str();
 }
 

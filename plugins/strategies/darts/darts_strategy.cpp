@@ -7,14 +7,12 @@
 #include "search.hpp"
 
 #include "../../common/oneshot/oneshot_strategy.hpp"
-#include "../../common/training/training_data.hpp"
 
 #include <nas/ir.hpp>
 #include <nas/plugin.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <memory>
 #include <stdexcept>
 
 namespace nas::darts_search {
@@ -71,21 +69,13 @@ public:
   }
 
   Choices search(const Trial &trial, std::string &metrics_json) override {
-    ir::Network supernet;
-    try {
-      supernet = ir::read(trial.ir_json);
-    } catch (const ir::Error &e) {
-      throw Failed(std::string("the trial's supernet IR is not valid: ") + e.what());
-    }
-    if (!data_)
-      data_ = std::make_unique<training::TrainingData>(
-          training::load_training_data(config_.data));
-    training::check_network_input(supernet, *data_, config_.data.dataset);
+    const ir::Network supernet = supernet_of(trial);
+    const training::TrainingData &data = data_for(supernet, config_.data);
 
     SearchPlan plan;
     plan.config = &config_;
     plan.supernet = &supernet;
-    plan.data = data_.get();
+    plan.data = &data;
     plan.seed = trial.seed;
     plan.artifact_dir = trial.artifact_dir;
     plan.resume_from = trial.resume_from;
@@ -133,7 +123,6 @@ public:
 
 private:
   DartsConfig config_;
-  std::unique_ptr<training::TrainingData> data_; // read at the first search, not at create
 };
 
 } // namespace nas::darts_search

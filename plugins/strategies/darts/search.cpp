@@ -24,7 +24,6 @@ namespace fs = std::filesystem;
 using ::torch::Tensor;
 using Clock = std::chrono::steady_clock;
 
-constexpr double kExplodingLoss = 1e4;
 constexpr const char *kCheckpoint = "search.pt";
 
 std::vector<GroupWeights> weights_of(const nas::torch::SupernetImpl &net,
@@ -112,13 +111,6 @@ Batch batch_of(const Tensor &x, const Tensor &y, const std::vector<int64_t> &ind
   return {x.index_select(0, i).to(device), y.index_select(0, i).to(device)};
 }
 
-void check_finite(double loss, int64_t epoch, size_t step, const char *what) {
-  if (!std::isfinite(loss) || loss > kExplodingLoss)
-    throw Failed(std::string("the search diverged at epoch ") + std::to_string(epoch + 1) +
-                 ", step " + std::to_string(step + 1) + ": " + what + " loss = " +
-                 nas::torch::loss_text(loss));
-}
-
 } // namespace
 
 SearchOutcome run_search(const SearchPlan &plan) {
@@ -184,7 +176,7 @@ SearchOutcome run_search(const SearchPlan &plan) {
                     "the search was cancelled during epoch " + std::to_string(epoch + 1));
       const double progress =
           (static_cast<double>(epoch) + static_cast<double>(step) / steps) / c.epochs;
-      const double lr = c.lr_min + (nas::torch::cosine_rate(c.lr - c.lr_min, progress));
+      const double lr = c.rate_at(progress);
       nas::torch::set_rate(*s.weights_optimizer, lr);
       Batch train = batch_of(train_x, train_y, batches.train[step], device);
       Batch valid = batch_of(valid_x, valid_y, batches.valid[step], device);
@@ -213,7 +205,7 @@ SearchOutcome run_search(const SearchPlan &plan) {
         fixed.push_back(a.detach());
       Tensor loss = supernet_loss(*s.net, fixed, train);
       const double value = loss.item<double>();
-      check_finite(value, epoch, step, "training");
+      oneshot::check_loss(value, "the search", epoch, static_cast<int64_t>(step));
       loss.backward();
       if (c.grad_clip > 0)
         ::torch::nn::utils::clip_grad_norm_(weights, c.grad_clip);

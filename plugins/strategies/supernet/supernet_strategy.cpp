@@ -49,16 +49,8 @@ public:
   }
 
   Choices search(const Trial &trial, std::string &metrics_json) override {
-    ir::Network supernet;
-    try {
-      supernet = ir::read(trial.ir_json);
-    } catch (const ir::Error &e) {
-      throw Failed(std::string("the trial's supernet IR is not valid: ") + e.what());
-    }
-    if (!data_)
-      data_ = std::make_unique<training::TrainingData>(
-          training::load_training_data(config_.data));
-    training::check_network_input(supernet, *data_, config_.data.dataset);
+    const ir::Network supernet = supernet_of(trial);
+    const training::TrainingData &data = data_for(supernet, config_.data);
     if (!trial.artifact_dir.empty())
       fs::create_directories(trial.artifact_dir);
 
@@ -66,7 +58,7 @@ public:
     TrainingPlan plan;
     plan.config = &config_;
     plan.supernet = &supernet;
-    plan.data = data_.get();
+    plan.data = &data;
     plan.seed = trial.seed;
     plan.artifact_dir = trial.artifact_dir;
     plan.resume_from = trial.resume_from;
@@ -126,7 +118,6 @@ private:
   }
 
   SupernetConfig config_;
-  std::unique_ptr<training::TrainingData> data_; // read at the first search, not at create
 };
 
 } // namespace nas::supernet_search

@@ -29,7 +29,6 @@ namespace fs = std::filesystem;
 using ::torch::Tensor;
 using Clock = std::chrono::steady_clock;
 
-constexpr double kExplodingLoss = 1e4;
 constexpr const char *kStream = "nas.strategy.supernet/";
 
 // The path of an architecture in the supernet; a mismatch is the space's fault, not the
@@ -130,7 +129,7 @@ TrainingOutcome train_and_rank(const TrainingPlan &plan) {
                     "the supernet training was cancelled during epoch " + std::to_string(epoch + 1));
       const double progress =
           (static_cast<double>(epoch) + static_cast<double>(step) / steps) / c.epochs;
-      nas::torch::set_rate(optimizer, c.lr_min + nas::torch::cosine_rate(c.lr - c.lr_min, progress));
+      nas::torch::set_rate(optimizer, c.rate_at(progress));
       const Sampled arch =
           draw(plan, "path/" + std::to_string(epoch) + "/" + std::to_string(step));
       const std::vector<int64_t> path = path_in(*net, arch);
@@ -143,10 +142,7 @@ TrainingOutcome train_and_rank(const TrainingPlan &plan) {
       optimizer.zero_grad();
       Tensor loss = ::torch::nn::functional::cross_entropy(net->forward_path(x, path), y);
       const double value = loss.item<double>();
-      if (!std::isfinite(value) || value > kExplodingLoss)
-        throw Failed("the supernet training diverged at epoch " + std::to_string(epoch + 1) +
-                     ", step " + std::to_string(step + 1) + " (path " + arch.name +
-                     "): loss = " + nas::torch::loss_text(value));
+      oneshot::check_loss(value, "the supernet training on path " + arch.name, epoch, step);
       loss.backward();
       if (c.grad_clip > 0)
         ::torch::nn::utils::clip_grad_norm_(weights, c.grad_clip);
@@ -171,9 +167,7 @@ TrainingOutcome train_and_rank(const TrainingPlan &plan) {
     if (plan.report)
       plan.report(epoch + 1, nlohmann::json{{"epoch", epoch + 1},
                                             {"train_loss", out.train_loss},
-                                            {"lr", nas::torch::cosine_rate(c.lr - c.lr_min,
-                                                                           (epoch + 1.0) / c.epochs) +
-                                                       c.lr_min},
+                                            {"lr", c.rate_at((epoch + 1.0) / c.epochs)},
                                             {"valid_accuracy", watched_accuracy},
                                             {"architecture", watched.name}}
                                  .dump());

@@ -52,11 +52,7 @@ Json read_json(const fs::path &path) {
 
 // ---- nas.strategy.supernet through the nas.oneshot/1 ABI ---------------------------------
 
-struct Search {
-  nas::test::CallResult result;
-  nas::Choices choices;
-  Json metrics;
-  std::vector<Json> reports;
+struct Search : nas::test::OneShotSearch {
   std::string name; // the space's string of the choices
 };
 
@@ -64,37 +60,10 @@ Search run_search(nas::test::Harness &h, const Json &config, const fs::path &dir
                   const std::string &resume_from = "", int cancel_after_epoch = 0) {
   nas::core::Instance &strategy = h.create("nas.strategy.supernet", config, "stage.0.strategy");
   Search out;
-  h.run().cancelled = false;
-  h.run().on_report = [&](const std::string &, int64_t step, const std::string &json) {
-    out.reports.push_back(Json::parse(json));
-    if (cancel_after_epoch > 0 && step >= cancel_after_epoch)
-      h.run().cancelled = true;
-  };
-  const auto *vt = strategy.interface<nas_oneshot_v1_t>(NAS_ONESHOT_V1);
-  EXPECT_NE(vt, nullptr) << "nas.strategy.supernet offers " NAS_ONESHOT_V1;
-  const std::string supernet = h.space().supernet_ir();
-  const std::string folder = dir.string();
-  nas_trial_t t{};
-  t.struct_size = sizeof t;
-  t.id = 1;
-  t.canonical = "";
-  t.ir_json = supernet.c_str();
-  t.seed = kSeed;
-  t.artifact_dir = folder.c_str();
-  t.resume_from = resume_from.c_str();
-  t.tag = "";
-  out.choices.assign(h.space().num_decisions(), -1);
-  nas::detail::StringSink sink;
-  nas_error_t e = nas::core::make_error();
-  out.result = nas::test::detail::result_of(
-      vt->search(strategy.raw(), &t, out.choices.data(),
-                 static_cast<uint32_t>(out.choices.size()), &sink, &e),
-      e);
-  if (out.result.ok()) {
-    out.metrics = Json::parse(sink.text);
+  static_cast<nas::test::OneShotSearch &>(out) = nas::test::run_oneshot(
+      h.run(), strategy, h.space(), kSeed, dir.string(), resume_from, cancel_after_epoch);
+  if (out.result.ok())
     out.name = h.space().to_string(out.choices);
-  }
-  h.run().on_report = nullptr;
   return out;
 }
 

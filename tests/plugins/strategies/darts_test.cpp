@@ -126,45 +126,12 @@ TEST(DartsBilevel, SecondOrderHypergradientMatchesFiniteDifferences) {
 
 // ---- searches through the plugin ----------------------------------------------------------
 
-struct Search {
-  nas::test::CallResult result;
-  nas::Choices choices;
-  Json metrics;
-  std::vector<Json> reports;
-};
+using Search = nas::test::OneShotSearch;
 
 Search run_search(nas::test::Harness &h, nas::core::Instance &strategy, const std::string &dir,
                   const std::string &resume_from = "", int cancel_after_epoch = 0) {
-  Search out;
-  h.run().cancelled = false;
-  h.run().on_report = [&](const std::string &, int64_t step, const std::string &json) {
-    out.reports.push_back(Json::parse(json));
-    if (cancel_after_epoch > 0 && step >= cancel_after_epoch)
-      h.run().cancelled = true;
-  };
-  const auto *vt = strategy.interface<nas_oneshot_v1_t>(NAS_ONESHOT_V1);
-  EXPECT_NE(vt, nullptr) << "nas.strategy.darts offers " NAS_ONESHOT_V1;
-  const std::string supernet = h.space().supernet_ir();
-  nas_trial_t t{};
-  t.struct_size = sizeof t;
-  t.id = 1;
-  t.canonical = "";
-  t.ir_json = supernet.c_str();
-  t.seed = 11;
-  t.artifact_dir = dir.c_str();
-  t.resume_from = resume_from.c_str();
-  t.tag = "";
-  out.choices.assign(h.space().num_decisions(), -1);
-  nas::detail::StringSink sink;
-  nas_error_t e = nas::core::make_error();
-  out.result = nas::test::detail::result_of(
-      vt->search(strategy.raw(), &t, out.choices.data(),
-                 static_cast<uint32_t>(out.choices.size()), &sink, &e),
-      e);
-  if (out.result.ok())
-    out.metrics = Json::parse(sink.text);
-  h.run().on_report = nullptr;
-  return out;
+  return nas::test::run_oneshot(h.run(), strategy, h.space(), 11, dir, resume_from,
+                                cancel_after_epoch);
 }
 
 fs::path fresh_dir(const std::string &name) {
