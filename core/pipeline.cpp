@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -532,6 +533,14 @@ Pipeline parse_pipeline_text(const std::string &file, const std::string &text,
                 "from.stage \"" + s.from->stage + "\" is not an earlier stage of this pipeline");
     if (!seen.insert(s.name).second)
       r.problem(s.pos, "two stages are named \"" + s.name + "\"");
+    // A stage's name is a folder name too (RUN_DIR/stages/<name> of a one-shot stage).
+    const bool plain = !s.name.empty() && s.name != "." && s.name != ".." &&
+                       std::all_of(s.name.begin(), s.name.end(), [](unsigned char c) {
+                         return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                       });
+    if (!plain)
+      r.problem(s.pos, "stage name \"" + s.name +
+                           "\" must be letters, digits, '-', '_' or '.' (it names a folder)");
   }
 
   read_execution(root, r, p.execution);

@@ -355,6 +355,32 @@ evaluator = { plugin = "ev" }
       << joined(problems);
 }
 
+// A stage's name becomes a folder (a one-shot stage's RUN_DIR/stages/<name>): a slash or an
+// empty name is refused, plain names with '-', '_' and '.' are fine.
+TEST(ParsePipeline, StageNamesMustBeFolderNames) {
+  TempDir tmp;
+  auto pipeline = [&](const std::string &name) {
+    return tmp.write("p.toml", R"([objective]
+metric = "acc"
+[space]
+plugin = "s"
+[[stage]]
+name = ")" + name + R"("
+budget = { evaluations = 150 }
+strategy = { plugin = "st" }
+evaluator = { plugin = "ev" }
+)");
+  };
+  for (const char *bad : {"a/b", "", "..", "a b"}) {
+    std::string file = pipeline(bad);
+    auto problems = problems_of([&] { parse_pipeline(file, {}); });
+    EXPECT_TRUE(any_contains(problems, "stage name \"" + std::string(bad) + "\" must be"))
+        << bad << ": " << joined(problems);
+  }
+  std::string file = pipeline("search-1.v2_b");
+  EXPECT_NO_THROW(parse_pipeline(file, {}));
+}
+
 // A problem in an overridden value names the override, and is reported once (no second,
 // wrong "empty budget" problem).
 TEST(ParsePipeline, ProblemInAnOverriddenValueNamesTheOverride) {
