@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     nas::core::Pipeline p = nas::core::parse_pipeline_text("fuzz/pipeline.toml", text, overrides);
     // Touch what was read, as the host does next (errors name positions).
     for (const auto &stage : p.stages) {
-      (void)stage.evaluator.where("table").str();
+      if (stage.evaluator)
+        (void)stage.evaluator->where("table").str();
       if (stage.strategy)
         (void)stage.strategy->where("a.b[0]").str();
     }
