@@ -63,7 +63,8 @@ struct State {
   std::unique_ptr<::torch::optim::Adam> alpha_optimizer;
 };
 
-void save(State &s, int64_t epoch, bool stopped, const std::string &path) {
+void save(State &s, int64_t epoch, bool stopped, const std::string &report,
+          const std::string &path) {
   ::torch::serialize::OutputArchive model, w_state, a_state, archive;
   s.net->save(model);
   s.weights_optimizer->save(w_state);
@@ -75,11 +76,17 @@ void save(State &s, int64_t epoch, bool stopped, const std::string &path) {
     archive.write("alpha" + std::to_string(g), s.alphas[g].detach());
   archive.write("epoch", ::torch::tensor(epoch, ::torch::kInt64));
   archive.write("stopped", ::torch::tensor(stopped ? 1 : 0, ::torch::kInt64));
+  nas::torch::write_text(archive, "report", report);
   nas::torch::save_archive(archive, path);
 }
 
-// Returns the epochs done and whether the search had decided to stop there.
-std::pair<int64_t, bool> load(State &s, const std::string &path, const ::torch::Device &device) {
+struct Resumed {
+  int64_t epochs;     // done
+  bool stopped;       // the search had decided to stop there
+  std::string report; // that epoch's, to send again ("" from an older checkpoint)
+};
+
+Resumed load(State &s, const std::string &path, const ::torch::Device &device) {
   auto archive = nas::torch::load_archive(path, device, "the search.pt of this search");
   try {
     ::torch::serialize::InputArchive model, w_state, a_state;
@@ -98,7 +105,8 @@ std::pair<int64_t, bool> load(State &s, const std::string &path, const ::torch::
     Tensor epoch, stopped;
     archive.read("epoch", epoch);
     archive.read("stopped", stopped);
-    return {epoch.item<int64_t>(), stopped.item<int64_t>() != 0};
+    return {epoch.item<int64_t>(), stopped.item<int64_t>() != 0,
+            nas::torch::read_text(archive, "report")};
   } catch (const c10::Error &e) {
     throw Failed(path + ": cannot continue the search from this checkpoint (another supernet "
                         "or config, or a damaged file): " + e.what_without_backtrace());
@@ -143,9 +151,12 @@ SearchOutcome run_search(const SearchPlan &plan) {
 
   int64_t epoch = 0;
   if (!plan.resume_from.empty() && fs::exists(fs::path(plan.resume_from) / kCheckpoint)) {
-    auto [done, stopped] = load(s, (fs::path(plan.resume_from) / kCheckpoint).string(), device);
-    epoch = out.resumed_from_epoch = done;
-    out.stopped_early = stopped;
+    Resumed resumed = load(s, (fs::path(plan.resume_from) / kCheckpoint).string(), device);
+    epoch = out.resumed_from_epoch = resumed.epochs;
+    out.stopped_early = resumed.stopped;
+    // Sent again: a kill may have come between the checkpoint and the report.
+    if (plan.report && !resumed.report.empty())
+      plan.report(epoch, resumed.report);
   }
   out.epochs = epoch;
 
@@ -226,10 +237,11 @@ SearchOutcome run_search(const SearchPlan &plan) {
                             {"valid_accuracy", out.valid_accuracy},
                             {"alphas", weights_json(out.groups)}};
     bool stop = plan.end_of_epoch && plan.end_of_epoch(epoch + 1, out.groups, point);
+    const std::string report = point.dump();
     if (!plan.artifact_dir.empty())
-      save(s, epoch + 1, stop, (fs::path(plan.artifact_dir) / kCheckpoint).string());
+      save(s, epoch + 1, stop, report, (fs::path(plan.artifact_dir) / kCheckpoint).string());
     if (plan.report)
-      plan.report(epoch + 1, point.dump());
+      plan.report(epoch + 1, report);
     if (stop) {
       out.stopped_early = true;
       break;

@@ -95,10 +95,14 @@ TrainingOutcome train_and_rank(const TrainingPlan &plan) {
   int64_t epoch = 0;
   const fs::path checkpoint = fs::path(plan.artifact_dir) / oneshot::kCheckpointFile;
   if (!plan.resume_from.empty() &&
-      fs::exists(fs::path(plan.resume_from) / oneshot::kCheckpointFile))
+      fs::exists(fs::path(plan.resume_from) / oneshot::kCheckpointFile)) {
+    std::string last_report; // sent again: a kill may have lost it (nas/torch/checkpoint.hpp)
     epoch = out.resumed_from_epoch = nas::torch::load_checkpoint(
         *net, optimizer, (fs::path(plan.resume_from) / oneshot::kCheckpointFile).string(),
-        device);
+        device, last_report);
+    if (plan.report && !last_report.empty())
+      plan.report(epoch, last_report);
+  }
   out.epochs = epoch;
 
   const int64_t n_train = data.train.count, n_valid = data.valid.count;
@@ -162,15 +166,16 @@ TrainingOutcome train_and_rank(const TrainingPlan &plan) {
                                              calibration, device);
       training_stats.restore();
     }
+    const std::string report = nlohmann::json{{"epoch", epoch + 1},
+                                              {"train_loss", out.train_loss},
+                                              {"lr", c.rate_at((epoch + 1.0) / c.epochs)},
+                                              {"valid_accuracy", watched_accuracy},
+                                              {"architecture", watched.name}}
+                                   .dump();
     if (!plan.artifact_dir.empty())
-      nas::torch::save_checkpoint(*net, optimizer, epoch + 1, checkpoint.string());
+      nas::torch::save_checkpoint(*net, optimizer, epoch + 1, checkpoint.string(), report);
     if (plan.report)
-      plan.report(epoch + 1, nlohmann::json{{"epoch", epoch + 1},
-                                            {"train_loss", out.train_loss},
-                                            {"lr", c.rate_at((epoch + 1.0) / c.epochs)},
-                                            {"valid_accuracy", watched_accuracy},
-                                            {"architecture", watched.name}}
-                                 .dump());
+      plan.report(epoch + 1, report);
   }
   if (!plan.artifact_dir.empty())
     nas::torch::save_weights(*net, (fs::path(plan.artifact_dir) / oneshot::kWeightsFile).string());

@@ -2,12 +2,14 @@
 //
 // test.strategy.oneshot stands in for DARTS: its search() runs `epochs` "epochs" (each
 // sleeps `sleep_ms`, polling is_cancelled), and after each writes ARTIFACT/checkpoint.json
-// {"epoch": e} (write, then rename: a kill leaves the old or the new one) and reports step e
-// with {"epoch": e, "alpha": [...]}. Given resume_from with a checkpoint, it continues after
-// that epoch. It checks that it was handed a supernet IR and an artifact folder, derives the
+// {"epoch": e, "report": R} (write, then rename: a kill leaves the old or the new one) and
+// reports step e with R = {"epoch": e, "alpha": [...]}. Given resume_from with a checkpoint,
+// it sends that epoch's report again (as the real one-shot strategies do: the kill may have
+// lost it) and continues after that epoch. It checks that it was handed a supernet IR and an artifact folder, derives the
 // space's last option on every decision, and answers valid_accuracy (40 + epochs),
 // epochs_run_this_session and resumed_from_epoch (0: started over). `fail = true` makes the
-// search fail after its epochs. Its ask and tell must never be called.
+// search fail after its epochs; `die_after_checkpoint = E` kills the process between epoch
+// E's checkpoint and its report (only when not resumed), where a real kill loses a report. Its ask and tell must never be called.
 //
 // test.space.no_supernet is a space of `decisions` decisions of `options` options each,
 // with no supernet IR: the one-shot strategy cannot run on it.
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,7 +32,8 @@ class OneShotStrategy final : public Strategy, public OneShot {
 public:
   OneShotStrategy(const Config &config, const Host &host)
       : Strategy(host), epochs_(config.get_int("epochs", 3)),
-        sleep_ms_(config.get_int("sleep_ms", 0)), fail_(config.get_bool("fail", false)) {
+        sleep_ms_(config.get_int("sleep_ms", 0)), fail_(config.get_bool("fail", false)),
+        die_after_checkpoint_(config.get_int("die_after_checkpoint", 0)) {
     if (epochs_ < 1)
       throw ConfigError("epochs", "'epochs' must be at least 1");
   }
@@ -41,7 +45,9 @@ public:
     i.description = "Test strategy: a one-shot search of sleeping epochs with checkpoints.";
     i.config = R"({"epochs": {"type": "int", "default": 3, "help": "epochs of the search"},
                    "sleep_ms": {"type": "int", "default": 0, "help": "each epoch sleeps this"},
-                   "fail": {"type": "bool", "default": false, "help": "fail after the epochs"}})";
+                   "fail": {"type": "bool", "default": false, "help": "fail after the epochs"},
+                   "die_after_checkpoint": {"type": "int", "default": 0,
+                     "help": "a search started afresh kills its process (SIGKILL) between this epoch's checkpoint and its report"}})";
     i.roles = R"({"space": {"kind": "space", "required": true, "help": "the space searched"}})";
     i.metrics = R"({"valid_accuracy": {"unit": "%", "help": "40 + epochs"},
                     "epochs_run_this_session": {"help": "epochs run by this call"},
@@ -66,8 +72,11 @@ public:
     int64_t resumed = 0;
     if (!trial.resume_from.empty()) {
       std::ifstream in(fs::path(trial.resume_from) / "checkpoint.json");
-      if (in)
-        resumed = nlohmann::json::parse(in).at("epoch").get<int64_t>();
+      if (in) {
+        nlohmann::json saved = nlohmann::json::parse(in);
+        resumed = saved.at("epoch").get<int64_t>();
+        host().report(resumed, saved.at("report").dump()); // a kill may have lost it
+      }
     }
     int64_t run = 0;
     for (int64_t e = resumed + 1; e <= epochs_; ++e, ++run) {
@@ -76,11 +85,14 @@ public:
           throw Error(NAS_ERR_CANCELLED, "cancelled in epoch " + std::to_string(e));
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
-      checkpoint(trial.artifact_dir, e);
       nlohmann::json alpha = nlohmann::json::array();
       for (uint32_t d = 0; d < space_.num_decisions(); ++d)
         alpha.push_back(static_cast<double>(e) / static_cast<double>(d + 1));
-      host().report(e, nlohmann::json{{"epoch", e}, {"alpha", alpha}}.dump());
+      nlohmann::json report = {{"epoch", e}, {"alpha", alpha}};
+      checkpoint(trial.artifact_dir, e, report);
+      if (e == die_after_checkpoint_ && resumed == 0)
+        std::raise(SIGKILL);
+      host().report(e, report.dump());
       if (host().cancelled())
         throw Error(NAS_ERR_CANCELLED, "cancelled after epoch " + std::to_string(e));
     }
@@ -98,14 +110,15 @@ public:
   }
 
 private:
-  static void checkpoint(const std::string &dir, int64_t epoch) {
+  static void checkpoint(const std::string &dir, int64_t epoch, const nlohmann::json &report) {
     fs::path tmp = fs::path(dir) / "checkpoint.json.tmp";
-    std::ofstream(tmp) << nlohmann::json{{"epoch", epoch}}.dump();
+    std::ofstream(tmp) << nlohmann::json{{"epoch", epoch}, {"report", report}}.dump();
     fs::rename(tmp, fs::path(dir) / "checkpoint.json");
   }
 
   int64_t epochs_, sleep_ms_;
   bool fail_;
+  int64_t die_after_checkpoint_;
   SpaceRef space_;
 };
 
