@@ -23,27 +23,31 @@ double dot(const double *a, const double *b, size_t n) {
   return (s0 + s1) + (s2 + s3);
 }
 
-// In-place lower Cholesky factor of `a` (row-major m x m, row by row so inner loops run over
-// contiguous rows); false when a pivot is not positive.
-bool cholesky(std::vector<double> &a, size_t m) {
+// In-place lower Cholesky factor of a positive semidefinite `a` (row-major m x m, row by row
+// so inner loops run over contiguous rows). A pivot at or below `tiny` (a candidate the
+// earlier ones determine: a pool's duplicates under the model, such as cells with the same
+// path encoding) gets a zero column, so the sample gives it the value they imply, instead of
+// failing and refactorizing with ever more jitter. False when a pivot is clearly negative
+// (below -`tiny` x 1e4): not PSD.
+bool cholesky_semidefinite(std::vector<double> &a, size_t m, double tiny) {
   for (size_t i = 0; i < m; ++i) {
     double *ri = &a[i * m];
     for (size_t j = 0; j <= i; ++j) {
       const double *rj = &a[j * m];
       double sum = ri[j] - dot(ri, rj, j);
       if (i == j) {
-        if (!(sum > 0))
+        if (sum < -1e4 * tiny)
           return false;
-        ri[i] = std::sqrt(sum);
+        ri[i] = sum > tiny ? std::sqrt(sum) : 0.0;
       } else {
-        ri[j] = sum / rj[j];
+        ri[j] = rj[j] > 0 ? sum / rj[j] : 0.0;
       }
     }
   }
   return true;
 }
 
-constexpr int kJitterTries = 9; // 1e-10 .. 1e-2 of the mean diagonal
+constexpr int kJitterTries = 10; // none, then 1e-10 .. 1e-2 of the mean diagonal
 
 } // namespace
 
@@ -58,10 +62,10 @@ std::optional<std::vector<double>> joint_sample(const std::vector<double> &mean,
   bool ok = false;
   for (int t = 0; t < kJitterTries && !ok; ++t) {
     covariance = original;
-    double jitter = 1e-10 * std::pow(10.0, t) * diagonal;
+    double jitter = t == 0 ? 0.0 : 1e-10 * std::pow(10.0, t - 1) * diagonal;
     for (size_t i = 0; i < m; ++i)
       covariance[i * m + i] += jitter;
-    ok = cholesky(covariance, m);
+    ok = cholesky_semidefinite(covariance, m, 1e-12 * diagonal);
   }
   if (!ok)
     return std::nullopt;

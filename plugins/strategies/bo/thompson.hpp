@@ -9,8 +9,9 @@
 
 namespace nas::bo {
 
-// mean + L z with L the Cholesky factor of `covariance` (m x m, row-major; jitter added,
-// 10x more per try, until it factorizes) and z standard normals from `rng` (m draws).
+// mean + L z with L the Cholesky factor of `covariance` (m x m, row-major; semidefinite:
+// candidates the others determine get their implied value; jitter added, 10x more per try,
+// only while a pivot is clearly negative) and z standard normals from `rng` (m draws).
 // nullopt when it never factorizes; `rng` is then untouched.
 std::optional<std::vector<double>> joint_sample(const std::vector<double> &mean,
                                                 std::vector<double> covariance, Rng &rng);

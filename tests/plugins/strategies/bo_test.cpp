@@ -4,6 +4,7 @@
 // batches, failures, save/load, and search quality against random search computed exactly
 // from the benchmark's table.
 #include "acquisition.hpp" // plugins/strategies/bo: pure functions, compiled into this test
+#include "thompson.hpp"
 #include "benchmark_objective.hpp"
 #include "plugin_harness.hpp"
 
@@ -328,6 +329,38 @@ TEST(BoConfig, BadValuesNameTheirKey) {
     ASSERT_TRUE(error) << key << " = " << value << " was accepted";
     EXPECT_EQ(error->key(), key);
   }
+}
+
+// A pool's covariance is singular where candidates coincide under the model (NB201 cells
+// with one path encoding): the sample must still be drawn, give them one value, and keep
+// the other candidates' variances and independence.
+TEST(BoThompson, AJointSampleOfASingularCovarianceGivesCoincidingCandidatesOneValue) {
+  const std::vector<double> mean = {1, 1, -2};
+  const std::vector<double> covariance = {4, 4, 0, //
+                                          4, 4, 0, //
+                                          0, 0, 1};
+  nas::Rng rng(7);
+  const int draws = 4000;
+  double sum[3] = {}, square[3] = {}, cross = 0;
+  for (int d = 0; d < draws; ++d) {
+    auto x = nas::bo::joint_sample(mean, covariance, rng);
+    ASSERT_TRUE(x.has_value());
+    ASSERT_NEAR((*x)[0], (*x)[1], 1e-12);
+    for (int i = 0; i < 3; ++i) {
+      sum[i] += (*x)[i];
+      square[i] += (*x)[i] * (*x)[i];
+    }
+    cross += ((*x)[0] - 1) * ((*x)[2] + 2);
+  }
+  for (int i = 0; i < 3; ++i) {
+    const double m = sum[i] / draws;
+    EXPECT_NEAR(m, mean[i], 0.1) << i;
+    EXPECT_NEAR(square[i] / draws - m * m, covariance[i * 3 + i], 0.1 * covariance[i * 3 + i])
+        << i;
+  }
+  EXPECT_NEAR(cross / draws, 0.0, 0.15);
+  // A matrix that is not PSD is refused, not sampled.
+  EXPECT_FALSE(nas::bo::joint_sample({0, 0}, {1, 2, 2, 1}, rng).has_value());
 }
 
 TEST(BoThompson, WithoutAJointPosteriorItSaysSoOnceAndSamplesMarginals) {
