@@ -5,11 +5,12 @@
 // {"epoch": e, "report": R} (write, then rename: a kill leaves the old or the new one) and
 // reports step e with R = {"epoch": e, "alpha": [...]}. Given resume_from with a checkpoint,
 // it sends that epoch's report again (as the real one-shot strategies do: the kill may have
-// lost it) and continues after that epoch. It checks that it was handed a supernet IR and an artifact folder, derives the
-// space's last option on every decision, and answers valid_accuracy (40 + epochs),
-// epochs_run_this_session and resumed_from_epoch (0: started over). `fail = true` makes the
-// search fail after its epochs; `die_after_checkpoint = E` kills the process between epoch
-// E's checkpoint and its report (only when not resumed), where a real kill loses a report. Its ask and tell must never be called.
+// lost it) and continues after that epoch. It checks that it was handed a supernet IR and an
+// artifact folder, derives the space's last option on every decision, and answers
+// valid_accuracy (40 + epochs), epochs_run_this_session and resumed_from_epoch (0: started
+// over). `fail = true` makes the search fail after its epochs; `die_after_checkpoint = E`
+// kills the process between epoch E's checkpoint and its report (only when not resumed),
+// where a real kill loses a report. Its ask and tell must never be called.
 //
 // test.space.no_supernet is a space of `decisions` decisions of `options` options each,
 // with no supernet IR: the one-shot strategy cannot run on it.
