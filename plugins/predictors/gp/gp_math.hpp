@@ -32,8 +32,7 @@ struct FitOptions {
   KernelPolicy policy;
   Optimizer optimizer = Optimizer::lbfgs;
   int steps = 50; // optimizer iterations per start
-  // Natural-log bounds of (signal_variance, lengthscale, noise_variance).
-  std::array<double, 3> log_lo{}, log_hi{};
+  LogBox bounds;
 };
 
 struct FitResult {

@@ -2,6 +2,7 @@
 // and a row-major dense matrix. No torch here, so including this costs nothing.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -13,6 +14,11 @@ struct Hyper {
   double signal_variance = 1.0;
   double lengthscale = 1.0;
   double noise_variance = 1e-2;
+};
+
+// Natural-log bounds of (signal_variance, lengthscale, noise_variance).
+struct LogBox {
+  std::array<double, 3> lo{}, hi{};
 };
 
 struct Matrix {

@@ -22,14 +22,14 @@ double median_spread(const Matrix &dp) {
 
 void set_bounds(FitOptions &fit, const GpOptions &o, double y_variance, double spread) {
   const double v = y_variance > 0 ? y_variance : 1;
-  fit.log_lo = {std::log(1e-2 * v), std::log(spread / 100), std::log(o.noise_floor * v)};
-  fit.log_hi = {std::log(1e2 * v), std::log(spread * 100), std::log(10 * v)};
+  fit.bounds.lo = {std::log(1e-2 * v), std::log(spread / 100), std::log(o.noise_floor * v)};
+  fit.bounds.hi = {std::log(1e2 * v), std::log(spread * 100), std::log(10 * v)};
 }
 
 std::vector<Hyper> starts(const Hyper &current, const FitOptions &fit, int restarts,
                           uint64_t seed) {
   auto clamp = [&](double value, int i) {
-    return std::exp(std::min(std::max(std::log(value), fit.log_lo[i]), fit.log_hi[i]));
+    return std::exp(std::min(std::max(std::log(value), fit.bounds.lo[i]), fit.bounds.hi[i]));
   };
   std::vector<Hyper> out = {{clamp(current.signal_variance, 0), clamp(current.lengthscale, 1),
                              clamp(current.noise_variance, 2)}};
@@ -38,7 +38,7 @@ std::vector<Hyper> starts(const Hyper &current, const FitOptions &fit, int resta
     double t[3];
     for (int i = 0; i < 3; ++i)
       t[i] =
-          std::exp(fit.log_lo[i] + (0.1 + 0.8 * rng.uniform()) * (fit.log_hi[i] - fit.log_lo[i]));
+          std::exp(fit.bounds.lo[i] + (0.1 + 0.8 * rng.uniform()) * (fit.bounds.hi[i] - fit.bounds.lo[i]));
     out.push_back({t[0], t[1], t[2]});
   }
   return out;

@@ -149,6 +149,56 @@ TEST(MarginalLikelihood, ValueMatchesTheTextbookAndGradientMatchesFiniteDifferen
   }
 }
 
+// The profile over s^2 is the full loss at the best s^2 the box allows, no full-loss point on
+// that fiber is lower, and its gradient matches finite differences: free, held by the signal
+// box, and held by the noise floor (where s^2 moves with r).
+TEST(MarginalLikelihood, ProfileIsTheFullLossMinimizedOverTheSignalVarianceWithinTheBox) {
+  const size_t n = 40;
+  Matrix dp = distances(n, 5);
+  std::vector<double> y(n);
+  for (size_t i = 0; i < n; ++i)
+    y[i] = std::sin(0.9 * static_cast<double>(i)) + 0.2 * dp(i, 1);
+  nas::gp::MarginalLikelihood lik(dp, y);
+  struct Case {
+    const char *name;
+    nas::gp::LogBox box;
+    std::array<double, 2> u; // log l, log r
+  };
+  const double lg = std::log(10.0);
+  const Case cases[] = {
+      {"free", {{-5 * lg, -3, -6 * lg}, {5 * lg, 3, 1 * lg}}, {std::log(2.0), std::log(0.1)}},
+      {"signal box", {{-5 * lg, -3, -6 * lg}, {-2 * lg, 3, 1 * lg}}, {std::log(2.0), -1.0}},
+      {"noise floor", {{-5 * lg, -3, -1 * lg}, {5 * lg, 3, 1 * lg}}, {std::log(2.0), -4.0}},
+  };
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.name);
+    double log_s2 = 0;
+    std::array<double, 2> grad{}, unused2{};
+    std::array<double, 3> unused3{};
+    const double profile = lik.evaluate_profile(c.u, c.box, log_s2, grad);
+    const double lo = std::max(c.box.lo[0], c.box.lo[2] - c.u[1]),
+                 hi = std::min(c.box.hi[0], c.box.hi[2] - c.u[1]);
+    ASSERT_GE(log_s2, lo - 1e-12);
+    ASSERT_LE(log_s2, hi + 1e-12);
+    EXPECT_NEAR(profile, lik.evaluate({log_s2, c.u[0], log_s2 + c.u[1]}, unused3), 1e-12);
+    for (int k = 0; k <= 20; ++k) {
+      const double s = lo + (hi - lo) * k / 20.0;
+      EXPECT_GE(lik.evaluate({s, c.u[0], s + c.u[1]}, unused3), profile - 1e-12) << s;
+    }
+    for (int p = 0; p < 2; ++p) {
+      const double h = 1e-6;
+      std::array<double, 2> up = c.u, down = c.u;
+      up[p] += h;
+      down[p] -= h;
+      double ignored = 0;
+      const double numeric = (lik.evaluate_profile(up, c.box, ignored, unused2) -
+                              lik.evaluate_profile(down, c.box, ignored, unused2)) /
+                             (2 * h);
+      EXPECT_NEAR(grad[p], numeric, 1e-6 * (1 + std::abs(numeric))) << "parameter " << p;
+    }
+  }
+}
+
 TEST(MarginalLikelihood, AMatrixThatDoesNotFactorizeGivesNaN) {
   // Two identical points and a noise of 1e-300: K = [[1, 1], [1, 1]] to the last bit, singular.
   Matrix dp(2, 2);
