@@ -15,6 +15,15 @@
 
 namespace nas::distances {
 
+// What every distance that reads networks declares in its Info: the `render` config key (as
+// the last entry of its config object) and its one role.
+inline constexpr const char *kRenderConfigEntry =
+    R"("render": {"type": "bool", "default": false, "help": "render every architecture with )"
+    R"(to_ir (cached) instead of reading its choices through the supernet's decisions"})";
+inline constexpr const char *kSpaceRole =
+    R"({"space": {"kind": "space", "required": true, )"
+    R"("help": "the space whose networks (to_ir, supernet_ir) are compared"}})";
+
 class NetworkSource {
 public:
   // [main-thread] Reads the space's supernet IR; logs which way networks are obtained.

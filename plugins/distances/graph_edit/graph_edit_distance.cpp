@@ -33,19 +33,16 @@ public:
     i.version = "1.0.0";
     i.description = "Edit distance between cells as labelled DAGs (op substitutions, edge "
                     "insertions and deletions), minimized over intermediate-node relabellings.";
-    i.config = R"j({"substitution": {"type": "double", "default": 1.0, "help": "cost of changing )j"
+    i.config = std::string(R"j({"substitution": {"type": "double", "default": 1.0, "help": "cost of changing )j"
                R"j(an edge's op (at most 2 x edge: deleting and inserting it)"}, )j"
                R"j("edge": {"type": "double", "default": 1.0, "help": "cost of inserting or )j"
                R"j(deleting an edge (a none op is an absent edge)"}, )j"
                R"j("permute": {"type": "bool", "default": true, "help": "minimize over )j"
                R"j(relabellings of the intermediate nodes; false matches nodes by number"}, )j"
                R"j("max_permuted_nodes": {"type": "int", "default": 7, "help": "cells with more )j"
-               R"j(intermediate nodes are matched by number (an upper bound); at most 9"}, )j"
-               R"j("render": {"type": "bool", "default": false, "help": "render every )j"
-               R"j(architecture with to_ir (cached) instead of reading its choices through the )j"
-               R"j(supernet's decisions"}})j";
-    i.roles = R"({"space": {"kind": "space", "required": true, )"
-              R"("help": "the space whose networks (to_ir, supernet_ir) are compared"}})";
+               R"j(intermediate nodes are matched by number (an upper bound); at most 9"}, )j") +
+               kRenderConfigEntry + "}";
+    i.roles = kSpaceRole;
     return i;
   }
 

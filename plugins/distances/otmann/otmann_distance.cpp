@@ -36,7 +36,7 @@ public:
     i.version = "1.0.0";
     i.description = "OTMANN (NASBOT): optimal transport between the networks' layers, with "
                     "label-mismatch, structural and non-assignment costs.";
-    i.config =
+    i.config = std::string(
         R"j({"non_assignment": {"type": "double", "default": 1.0, "help": "cost of leaving a )j"
         R"j(layer unmatched (NASBOT's nu); label costs are in its units"}, )j"
         R"j("label": {"type": "double", "default": 1.0, "help": "weight of the label-mismatch )j"
@@ -48,12 +48,9 @@ public:
         R"j("family": {"type": "double", "default": 0.1, "help": "added when two )j"
         R"j(convolutions are of different kinds (nor_conv, sep_conv, dil_conv)"}, )j"
         R"j("pooling": {"type": "double", "default": 0.5, "help": "cost between two )j"
-        R"j(different pooling layers"}, )j"
-        R"j("render": {"type": "bool", "default": false, "help": "render every architecture )j"
-        R"j(with to_ir (cached) instead of reading its choices through the supernet's )j"
-        R"j(decisions"}})j";
-    i.roles = R"({"space": {"kind": "space", "required": true, )"
-              R"("help": "the space whose networks (to_ir, supernet_ir) are compared"}})";
+        R"j(different pooling layers"}, )j") +
+        kRenderConfigEntry + "}";
+    i.roles = kSpaceRole;
     return i;
   }
 

@@ -27,11 +27,8 @@ public:
     i.version = "1.0.0";
     i.description = "Symmetric difference of the op-labelled input-to-output paths of the "
                     "cells (BANANAS path encoding), with the path indicator features.";
-    i.config = R"({"render": {"type": "bool", "default": false, "help": )"
-               R"("render every architecture with to_ir (cached) instead of reading its )"
-               R"(choices through the supernet's decisions"}})";
-    i.roles = R"({"space": {"kind": "space", "required": true, )"
-              R"("help": "the space whose networks (to_ir, supernet_ir) are compared"}})";
+    i.config = std::string("{") + kRenderConfigEntry + "}";
+    i.roles = kSpaceRole;
     return i;
   }
 

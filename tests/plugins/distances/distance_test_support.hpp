@@ -4,6 +4,8 @@
 
 #include "plugin_harness.hpp"
 
+#include <gtest/gtest.h>
+
 #include <nas/plugin.hpp>
 #include <nas/random.hpp>
 
@@ -46,6 +48,23 @@ inline Choices nb201_cell(const std::string &ops) {
   if (out.size() != 6)
     throw std::invalid_argument("nb201_cell: expected 6 ops in '" + ops + "'");
   return out;
+}
+
+// A distance created without a space refuses calls; bound to NB201 it refuses a choices vector
+// of the wrong length or with an option out of range, and puts equal architectures at 0.
+inline void expect_needs_a_bound_space_and_valid_architectures(const std::string &name) {
+  Harness h(0);
+  core::Instance &space = h.create("nas.space.nb201");
+  core::Instance &dist = h.create(name);
+  Choices ok(6, 0);
+  EXPECT_THROW(DistanceRef(dist.raw())(ok, ok), Error);
+  h.bind(dist, "space", space);
+  DistanceRef d(dist.raw());
+  Choices short_arch(5, 0), out_of_range = ok;
+  out_of_range[0] = -1;
+  EXPECT_THROW(d(ok, short_arch), Error);
+  EXPECT_THROW(d(out_of_range, ok), Error);
+  EXPECT_EQ(d(ok, ok), 0.0);
 }
 
 // Runs body(thread_index) on `n` threads and joins them.

@@ -239,18 +239,7 @@ TEST(Otmann, IsThreadSafe) {
 }
 
 TEST(Otmann, NeedsABoundSpaceAndValidArchitectures) {
-  Harness h(0);
-  nas::core::Instance &space = h.create("nas.space.nb201");
-  nas::core::Instance &dist = h.create(kName);
-  Choices ok(6, 0);
-  EXPECT_THROW(DistanceRef(dist.raw())(ok, ok), nas::Error);
-  h.bind(dist, "space", space);
-  DistanceRef d(dist.raw());
-  Choices short_arch(5, 0), out_of_range = ok;
-  out_of_range[0] = -1;
-  EXPECT_THROW(d(ok, short_arch), nas::Error);
-  EXPECT_THROW(d(out_of_range, ok), nas::Error);
-  EXPECT_EQ(d(ok, ok), 0.0);
+  nas::test::expect_needs_a_bound_space_and_valid_architectures(kName);
 }
 
 } // namespace
