@@ -2,8 +2,8 @@
 // to at most one layer of the other at that pair's cost, or left unmatched at `unmatched`
 // (NASBOT's non-assignment penalty; a pair costing more than two of those is never worth
 // matching). With unit masses the transport plan is an assignment (the transportation
-// polytope's vertices are integral), solved exactly by the Hungarian method on the square
-// matrix padded with one dummy per layer of the other side.
+// polytope's vertices are integral), solved exactly by the Hungarian method (NASBOT's dummy
+// layers, one per side, become the constant for leaving layers unmatched; see transport.cpp).
 #ifndef NAS_PLUGINS_DISTANCES_OTMANN_TRANSPORT_HPP
 #define NAS_PLUGINS_DISTANCES_OTMANN_TRANSPORT_HPP
 
