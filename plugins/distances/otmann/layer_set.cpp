@@ -7,8 +7,7 @@ namespace nas::distances {
 
 namespace {
 
-// Path lengths over a DAG of layers given in topological order: for each layer, counting
-// the layers (of a group) along the paths from the sources up to and including it.
+// The three path lengths at one layer.
 struct Lengths {
   double shortest = 0, longest = 0, walk = 0;
 };
